@@ -1,0 +1,6 @@
+"""Import every detector module so each registers itself."""
+
+from . import (
+    degree,  # noqa: F401
+    spoken,  # noqa: F401
+)

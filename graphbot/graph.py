@@ -1,0 +1,410 @@
+"""The interaction graph every graphbot algorithm runs on.
+
+Rows are *actors* (users who follow, like, comment); columns are *targets*
+(accounts followed, posts liked). The orientation is always explicit, never
+guessed from the shape of a matrix.
+
+Every event is kept as flat columnar arrays (int32 user and target indices,
+int64 seconds, int8 kind codes), so temporal algorithms see each action; static
+algorithms use the aggregated biadjacency (:attr:`InteractionGraph.csr`), built
+lazily and cached. Memory is about 17 bytes per event plus 8 bytes per distinct
+user-target pair for each of the CSR and CSC views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .errors import InputTypeError, InvalidInputError, InvalidParameterError
+
+__all__ = ["KINDS", "InteractionGraph", "kind_code"]
+
+#: Event kinds and their int8 codes (the position in this tuple).
+KINDS: tuple[str, ...] = ("interaction", "follow", "like", "comment", "review", "rate", "edit")
+_KIND_CODES = {name: code for code, name in enumerate(KINDS)}
+
+
+def kind_code(kind: str) -> int:
+    """Return the int8 code of an event kind name.
+
+    Examples
+    --------
+    >>> kind_code("like")
+    2
+    """
+    try:
+        return _KIND_CODES[kind]
+    except (KeyError, TypeError):
+        raise InvalidParameterError(
+            f"unknown event kind {kind!r}; expected one of {KINDS}"
+        ) from None
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array = np.ascontiguousarray(array)
+    array.flags.writeable = False
+    return array
+
+
+class InteractionGraph:
+    """Timestamped bipartite interactions: users (rows) acting on targets (columns).
+
+    Build one with :meth:`from_events`, :meth:`from_frame`, :meth:`from_csv`,
+    :meth:`from_parquet`, :meth:`from_networkx` or :meth:`from_igraph`. The
+    arrays are read-only: operations return new graphs and never change the
+    caller's data.
+
+    Attributes
+    ----------
+    users, targets : ndarray of int32, shape (n_events,)
+        Internal user and target index of every event.
+    times : ndarray of int64 or None
+        Event time in seconds (Unix time for real data), or None if unknown.
+    kinds : ndarray of int8
+        Event kind codes, see :data:`KINDS`.
+    weights : ndarray of float32 or None
+        Optional non-negative event weight (a rating, say).
+    user_ids, target_ids : ndarray
+        External ids; ``user_ids[i]`` is the id of internal user ``i``.
+    target_owners : ndarray or None
+        External id of the account owning each target (posts belong to accounts).
+    user_created : ndarray of float64 or None
+        Account creation time (seconds) per user, NaN when unknown.
+
+    Examples
+    --------
+    >>> g = InteractionGraph.from_events(["ann", "bob", "bob"], ["p1", "p1", "p2"],
+    ...                                  times=[0, 60, 120], kinds="like")
+    >>> g
+    InteractionGraph(n_users=2, n_targets=2, n_events=3, times=True, kinds=['like'])
+    >>> g.user_degrees().tolist()
+    [1, 2]
+    """
+
+    __slots__ = (
+        "users", "targets", "times", "kinds", "weights", "user_ids", "target_ids",
+        "target_owners", "user_created", "_cache",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        users: np.ndarray,
+        targets: np.ndarray,
+        *,
+        user_ids: np.ndarray,
+        target_ids: np.ndarray,
+        times: np.ndarray | None = None,
+        kinds: np.ndarray | None = None,
+        weights: np.ndarray | None = None,
+        target_owners: np.ndarray | None = None,
+        user_created: np.ndarray | None = None,
+    ) -> None:
+        n = len(users)
+        if len(targets) != n:
+            raise InvalidInputError("`users` and `targets` must have the same length")
+        self.users = _frozen(np.asarray(users, dtype=np.int32))
+        self.targets = _frozen(np.asarray(targets, dtype=np.int32))
+        self.user_ids = _frozen(np.asarray(user_ids))
+        self.target_ids = _frozen(np.asarray(target_ids))
+        if n and (self.users.min() < 0 or self.users.max() >= len(self.user_ids)):
+            raise InvalidInputError("user index out of range of `user_ids`")
+        if n and (self.targets.min() < 0 or self.targets.max() >= len(self.target_ids)):
+            raise InvalidInputError("target index out of range of `target_ids`")
+        self.times = None if times is None else _frozen(np.asarray(times, dtype=np.int64))
+        if kinds is None:
+            kinds = np.zeros(n, dtype=np.int8)
+        self.kinds = _frozen(np.asarray(kinds, dtype=np.int8))
+        self.weights = None if weights is None else _frozen(np.asarray(weights, np.float32))
+        for name, col in (("times", self.times), ("kinds", self.kinds), ("weights", self.weights)):
+            if col is not None and len(col) != n:
+                raise InvalidInputError(f"`{name}` must have one entry per event ({n})")
+        self.target_owners = None if target_owners is None else _frozen(np.asarray(target_owners))
+        if self.target_owners is not None and len(self.target_owners) != len(self.target_ids):
+            raise InvalidInputError("`target_owners` must have one entry per target")
+        self.user_created = (
+            None if user_created is None else _frozen(np.asarray(user_created, np.float64))
+        )
+        if self.user_created is not None and len(self.user_created) != len(self.user_ids):
+            raise InvalidInputError("`user_created` must have one entry per user")
+        self._cache: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ builders
+    @classmethod
+    def from_events(cls, users: Any, targets: Any, **kwargs: Any) -> InteractionGraph:
+        """Build from parallel sequences of external ids; see :func:`graphbot.io.from_events`."""
+        from .io import from_events
+
+        return from_events(users, targets, **kwargs)
+
+    @classmethod
+    def from_frame(cls, frame: Any, **kwargs: Any) -> InteractionGraph:
+        """Build from a pandas DataFrame; see :func:`graphbot.io.from_frame`."""
+        from .io import from_frame
+
+        return from_frame(frame, **kwargs)
+
+    @classmethod
+    def from_csv(cls, path: Any, **kwargs: Any) -> InteractionGraph:
+        """Read a CSV file of events; see :func:`graphbot.io.read_events`."""
+        from .io import read_events
+
+        return read_events(path, format="csv", **kwargs)
+
+    @classmethod
+    def from_parquet(cls, path: Any, **kwargs: Any) -> InteractionGraph:
+        """Read a Parquet file of events; see :func:`graphbot.io.read_events`."""
+        from .io import read_events
+
+        return read_events(path, format="parquet", **kwargs)
+
+    @classmethod
+    def from_networkx(cls, graph: Any, **kwargs: Any) -> InteractionGraph:
+        """Convert a networkx graph; see :func:`graphbot.io.from_networkx`."""
+        from .io import from_networkx
+
+        return from_networkx(graph, **kwargs)
+
+    @classmethod
+    def from_igraph(cls, graph: Any, **kwargs: Any) -> InteractionGraph:
+        """Convert an igraph graph; see :func:`graphbot.io.from_igraph`."""
+        from .io import from_igraph
+
+        return from_igraph(graph, **kwargs)
+
+    def to_networkx(self, **kwargs: Any) -> Any:
+        """Export to networkx; see :func:`graphbot.io.to_networkx`."""
+        from .io import to_networkx
+
+        return to_networkx(self, **kwargs)
+
+    def to_igraph(self, **kwargs: Any) -> Any:
+        """Export to igraph; see :func:`graphbot.io.to_igraph`."""
+        from .io import to_igraph
+
+        return to_igraph(self, **kwargs)
+
+    def to_frame(self) -> Any:
+        """All events as a pandas DataFrame with external ids; see :func:`graphbot.io.to_frame`."""
+        from .io import to_frame
+
+        return to_frame(self)
+
+    # ------------------------------------------------------------------ sizes
+    @property
+    def n_users(self) -> int:
+        """Number of users (rows), isolated ones included."""
+        return len(self.user_ids)
+
+    @property
+    def n_targets(self) -> int:
+        """Number of targets (columns)."""
+        return len(self.target_ids)
+
+    @property
+    def n_events(self) -> int:
+        """Number of events (every action, repeats included)."""
+        return len(self.users)
+
+    @property
+    def has_times(self) -> bool:
+        """Whether events carry timestamps."""
+        return self.times is not None
+
+    def __len__(self) -> int:
+        return self.n_events
+
+    def __repr__(self) -> str:
+        present = sorted(set(np.unique(self.kinds).tolist())) if self.n_events else []
+        names = [KINDS[c] for c in present]
+        return (
+            f"InteractionGraph(n_users={self.n_users}, n_targets={self.n_targets}, "
+            f"n_events={self.n_events}, times={self.has_times}, kinds={names})"
+        )
+
+    def nbytes(self, *, include_views: bool = True) -> int:
+        """Bytes held by the event arrays (and the cached sparse views)."""
+        arrays = [self.users, self.targets, self.times, self.kinds, self.weights]
+        total = sum(a.nbytes for a in arrays if a is not None)
+        if include_views:
+            for key in ("csr", "csc"):
+                m = self._cache.get(key)
+                if m is not None:
+                    total += m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
+        return total
+
+    def require_times(self, who: str) -> np.ndarray:
+        """Return ``times`` or raise a clear error naming the algorithm ``who``."""
+        if self.times is None:
+            raise InvalidInputError(f"{who} needs event timestamps, but this graph has none")
+        return self.times
+
+    # ------------------------------------------------------------------ views
+    @property
+    def csr(self) -> sp.csr_matrix:
+        """Aggregated users x targets biadjacency in CSR: entry = number of events."""
+        if "csr" not in self._cache:
+            counts = sp.csr_matrix(
+                (np.ones(self.n_events, dtype=np.int32), (self.users, self.targets)),
+                shape=(self.n_users, self.n_targets),
+                dtype=np.int32,
+            )
+            counts.sum_duplicates()
+            counts.sort_indices()
+            self._cache["csr"] = counts
+        return self._cache["csr"]
+
+    @property
+    def csc(self) -> sp.csc_matrix:
+        """The same aggregated biadjacency in CSC (fast per-target access)."""
+        if "csc" not in self._cache:
+            self._cache["csc"] = self.csr.tocsc()
+        return self._cache["csc"]
+
+    def biadjacency(self, *, binary: bool = True, dtype: Any = np.float64) -> sp.csr_matrix:
+        """Users x targets matrix: 0/1 (``binary``) or event counts.
+
+        Examples
+        --------
+        >>> g = InteractionGraph.from_events([0, 0, 1], [5, 5, 6])
+        >>> g.biadjacency(binary=False).toarray().tolist()
+        [[2.0, 0.0], [0.0, 1.0]]
+        """
+        m = self.csr.astype(dtype)
+        if binary:
+            m.data[:] = 1
+        return m
+
+    def user_degrees(self, *, unique: bool = True) -> np.ndarray:
+        """Per-user number of distinct targets (``unique``) or of events."""
+        if unique:
+            return np.diff(self.csr.indptr).astype(np.int64)
+        return np.bincount(self.users, minlength=self.n_users).astype(np.int64)
+
+    def target_degrees(self, *, unique: bool = True) -> np.ndarray:
+        """Per-target number of distinct users (``unique``) or of events."""
+        if unique:
+            return np.diff(self.csc.indptr).astype(np.int64)
+        return np.bincount(self.targets, minlength=self.n_targets).astype(np.int64)
+
+    # ------------------------------------------------------------------ lookups
+    def user_index(self, ids: Any) -> np.ndarray:
+        """Internal indices of external user ids (error naming any unknown id)."""
+        return _lookup(self.user_ids, ids, "user")
+
+    def target_index(self, ids: Any) -> np.ndarray:
+        """Internal indices of external target ids."""
+        return _lookup(self.target_ids, ids, "target")
+
+    # ------------------------------------------------------------------ operations
+    def select_events(self, mask: np.ndarray) -> InteractionGraph:
+        """Keep the events where ``mask`` is true; users and targets stay as they are."""
+        mask = np.asarray(mask)
+        if mask.dtype != bool or mask.shape != (self.n_events,):
+            raise InvalidParameterError(
+                f"`mask` must be a boolean array of length n_events={self.n_events}"
+            )
+        return self._replace_events(mask)
+
+    def time_slice(self, start: float | None = None, end: float | None = None) -> InteractionGraph:
+        """Events with ``start <= time < end``; users and targets keep their indices.
+
+        Examples
+        --------
+        >>> g = InteractionGraph.from_events([0, 1, 1], [0, 0, 1], times=[10, 20, 30])
+        >>> g.time_slice(15, 30).n_events
+        1
+        """
+        times = self.require_times("time_slice")
+        mask = np.ones(self.n_events, dtype=bool)
+        if start is not None:
+            mask &= times >= start
+        if end is not None:
+            mask &= times < end
+        return self._replace_events(mask)
+
+    def filter_kind(self, *kinds: str) -> InteractionGraph:
+        """Events of the given kinds only (e.g. ``"follow"``, ``"like"``)."""
+        if not kinds:
+            raise InvalidParameterError("`filter_kind` needs at least one kind")
+        codes = [kind_code(k) for k in kinds]
+        return self._replace_events(np.isin(self.kinds, codes))
+
+    def subgraph(
+        self,
+        users: Iterable[int] | np.ndarray | None = None,
+        targets: Iterable[int] | np.ndarray | None = None,
+    ) -> InteractionGraph:
+        """Induced subgraph on internal user/target indices (or boolean masks).
+
+        Users and targets are renumbered compactly; external ids come along.
+
+        Examples
+        --------
+        >>> g = InteractionGraph.from_events(["a", "b", "c"], ["x", "y", "y"])
+        >>> sub = g.subgraph(users=[1, 2])
+        >>> sub.user_ids.tolist(), sub.target_ids.tolist()
+        (['b', 'c'], ['x', 'y'])
+        """
+        keep_u = _as_mask(users, self.n_users, "users")
+        keep_t = _as_mask(targets, self.n_targets, "targets")
+        event_mask = keep_u[self.users] & keep_t[self.targets]
+        new_u = np.cumsum(keep_u, dtype=np.int64) - 1
+        new_t = np.cumsum(keep_t, dtype=np.int64) - 1
+        return InteractionGraph(
+            new_u[self.users[event_mask]],
+            new_t[self.targets[event_mask]],
+            user_ids=self.user_ids[keep_u],
+            target_ids=self.target_ids[keep_t],
+            times=None if self.times is None else self.times[event_mask],
+            kinds=self.kinds[event_mask],
+            weights=None if self.weights is None else self.weights[event_mask],
+            target_owners=None if self.target_owners is None else self.target_owners[keep_t],
+            user_created=None if self.user_created is None else self.user_created[keep_u],
+        )
+
+    def _replace_events(self, mask: np.ndarray) -> InteractionGraph:
+        return InteractionGraph(
+            self.users[mask],
+            self.targets[mask],
+            user_ids=self.user_ids,
+            target_ids=self.target_ids,
+            times=None if self.times is None else self.times[mask],
+            kinds=self.kinds[mask],
+            weights=None if self.weights is None else self.weights[mask],
+            target_owners=self.target_owners,
+            user_created=self.user_created,
+        )
+
+
+def _as_mask(selection: Any, size: int, name: str) -> np.ndarray:
+    if selection is None:
+        return np.ones(size, dtype=bool)
+    arr = np.asarray(selection)
+    if arr.dtype == bool:
+        if arr.shape != (size,):
+            raise InvalidParameterError(f"boolean `{name}` mask must have length {size}")
+        return arr
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        raise InputTypeError(f"`{name}` must be internal integer indices or a boolean mask")
+    arr = arr.astype(np.int64).ravel()
+    if arr.size and (arr.min() < 0 or arr.max() >= size):
+        raise InvalidParameterError(f"`{name}` has indices outside [0, {size})")
+    mask = np.zeros(size, dtype=bool)
+    mask[arr] = True
+    return mask
+
+
+def _lookup(known: np.ndarray, ids: Any, what: str) -> np.ndarray:
+    import pandas as pd
+
+    ids_arr = np.asarray(ids if isinstance(ids, (Sequence, np.ndarray)) else [ids])
+    index = pd.Index(known)
+    pos = index.get_indexer(ids_arr)
+    if (pos < 0).any():
+        missing = ids_arr[pos < 0][:5].tolist()
+        raise InvalidParameterError(f"unknown {what} id(s): {missing}")
+    return pos.astype(np.int64)
