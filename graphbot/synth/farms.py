@@ -113,7 +113,9 @@ def inject_farm(
     farm_id = farm_id or f"farm{len(truth.farms)}"
     generator, seed = resolve_rng(rng)
 
-    bots, created = _pick_bots(generator, graph, n_bots, camouflage, farm_id, n_batches, start)
+    bots, created = _pick_bots(
+        generator, graph, n_bots, camouflage, farm_id, n_batches, start, truth.bots
+    )
     farm_targets = _pick_targets(generator, graph, kind, n_targets, targets)
     users, tgts = _farm_edges(generator, n_bots, len(farm_targets), density)
     times = _farm_times(generator, graph, tgts, len(farm_targets), window, start, span)
@@ -179,9 +181,10 @@ def _pick_bots(
     farm_id: str,
     n_batches: int,
     start: float | None,
+    taken: np.ndarray,
 ) -> tuple[np.ndarray, dict[Any, float]]:
-    if camouflage == "hijacked":
-        active = np.flatnonzero(graph.user_degrees() > 0)
+    if camouflage == "hijacked":  # honest active users, not bots of earlier farms
+        active = np.flatnonzero((graph.user_degrees() > 0) & ~pd.Index(graph.user_ids).isin(taken))
         if n_bots > len(active):
             raise InvalidParameterError(
                 f"`n_bots` must be at most the {len(active)} active users to hijack; got {n_bots}"
@@ -265,14 +268,21 @@ def _camouflage(
     weight = graph.target_degrees()[others].astype(np.float64) if biased else None
     if weight is not None:
         weight = weight / weight.sum()
-    users = gen.integers(0, len(bots), n_events)
-    targets = gen.choice(others, n_events, p=weight)
-    frame = pd.DataFrame(
-        {"user": bots[users], "target": graph.target_ids[targets], "camouflage": True}
-    )
+    # Draw in rounds so repeated (bot, target) pairs do not shrink the amount asked for.
+    pairs = pd.DataFrame({"user": [], "target": []}, dtype=np.int64)
+    for _ in range(8):
+        missing = n_events - len(pairs)
+        if missing <= 0:
+            break
+        draw = pd.DataFrame({"user": gen.integers(0, len(bots), 2 * missing),
+                             "target": gen.choice(others, 2 * missing, p=weight)})
+        pairs = pd.concat([pairs, draw]).drop_duplicates().iloc[:n_events]
+    frame = pd.DataFrame({"user": bots[pairs["user"].to_numpy()],
+                          "target": graph.target_ids[pairs["target"].to_numpy()],
+                          "camouflage": True})
     if graph.times is not None:
-        frame["time"] = gen.integers(graph.times.min(), graph.times.max() + 1, n_events)
-    return frame.drop_duplicates(["user", "target"])
+        frame["time"] = gen.integers(graph.times.min(), graph.times.max() + 1, len(frame))
+    return frame
 
 
 def _events_graph(

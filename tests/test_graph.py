@@ -1,0 +1,90 @@
+import numpy as np
+import pytest
+
+from graphbot import InteractionGraph, InvalidInputError, InvalidParameterError
+from graphbot.graph import KINDS, kind_code
+
+
+@pytest.fixture
+def small():
+    return InteractionGraph.from_events(
+        ["a", "a", "b", "c", "c", "c"],
+        ["x", "x", "x", "y", "z", "x"],
+        times=[10, 20, 30, 40, 50, 60],
+        kinds=["like", "like", "follow", "like", "comment", "like"],
+    )
+
+
+def test_sizes_and_ids(small):
+    assert (small.n_users, small.n_targets, small.n_events) == (3, 3, 6)
+    assert small.user_ids.tolist() == ["a", "b", "c"]
+    assert small.target_ids.tolist() == ["x", "y", "z"]
+    assert small.users.dtype == np.int32 and small.targets.dtype == np.int32
+    assert small.times.dtype == np.int64 and small.kinds.dtype == np.int8
+
+
+def test_csr_counts_and_degrees(small):
+    assert small.csr.toarray().tolist() == [[2, 0, 0], [1, 0, 0], [1, 1, 1]]
+    assert small.csc.toarray().tolist() == small.csr.toarray().tolist()
+    assert small.user_degrees().tolist() == [1, 1, 3]
+    assert small.user_degrees(unique=False).tolist() == [2, 1, 3]
+    assert small.target_degrees().tolist() == [3, 1, 1]
+    assert small.biadjacency().toarray().max() == 1
+
+
+def test_arrays_are_read_only(small):
+    with pytest.raises(ValueError):
+        small.users[0] = 2
+
+
+def test_time_slice_keeps_index_space(small):
+    sliced = small.time_slice(25, 55)
+    assert sliced.n_events == 3 and sliced.n_users == 3
+    assert sorted(sliced.times.tolist()) == [30, 40, 50]
+
+
+def test_filter_kind(small):
+    likes = small.filter_kind("like")
+    assert likes.n_events == 4
+    assert set(likes.kinds.tolist()) == {kind_code("like")}
+    with pytest.raises(InvalidParameterError, match="unknown event kind 'poke'"):
+        small.filter_kind("poke")
+
+
+def test_subgraph_compacts_and_keeps_ids(small):
+    sub = small.subgraph(users=[0, 2], targets=[0])
+    assert sub.user_ids.tolist() == ["a", "c"]
+    assert sub.target_ids.tolist() == ["x"]
+    assert sub.n_events == 3
+    mask_sub = small.subgraph(users=np.array([True, False, True]))
+    assert mask_sub.n_users == 2
+    with pytest.raises(InvalidParameterError, match="outside"):
+        small.subgraph(users=[7])
+
+
+def test_user_index_lookup(small):
+    assert small.user_index(["c", "a"]).tolist() == [2, 0]
+    with pytest.raises(InvalidParameterError, match="unknown user id"):
+        small.user_index(["zz"])
+
+
+def test_require_times_message():
+    g = InteractionGraph.from_events([1, 2], [3, 3])
+    with pytest.raises(InvalidInputError, match="copycatch needs event timestamps"):
+        g.require_times("copycatch")
+    with pytest.raises(InvalidInputError, match="timestamps"):
+        g.time_slice(0, 1)
+
+
+def test_bytes_per_event_budget():
+    rng = np.random.default_rng(0)
+    n = 200_000
+    g = InteractionGraph.from_events(
+        rng.integers(0, 5000, n), rng.integers(0, 2000, n), times=rng.integers(0, 10**6, n),
+        kinds="like")
+    g.csr, g.csc  # build both sparse views
+    assert g.nbytes() / n <= 40
+
+
+def test_kinds_vocabulary():
+    assert KINDS[kind_code("follow")] == "follow"
