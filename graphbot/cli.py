@@ -202,39 +202,26 @@ def _json_default(value: Any) -> Any:
 
 
 def _write_figure(path: Path, graph: Any, truth: Any, results: dict[str, Any]) -> None:
-    """Score distributions per detector, bots vs normal users."""
-    try:
-        from .plot import plot_score_distributions
-    except ImportError:
-        plot_score_distributions = None
+    """Score distributions per detector, planted bots against everyone else."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
+    from .plot import plot_score_distributions
+
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(results) + 2))
-    if plot_score_distributions is not None:
-        plot_score_distributions(results, labels=truth.bot_mask(graph), ax=ax)
-    else:
-        bots = truth.bot_mask(graph)
-        for i, (name, r) in enumerate(results.items()):
-            ranks = np.argsort(np.argsort(r.user_scores)) / max(r.n_users - 1, 1)
-            ax.scatter(ranks[~bots], np.full((~bots).sum(), i), s=2, alpha=0.1, color="0.6")
-            ax.scatter(ranks[bots], np.full(bots.sum(), i) + 0.2, s=4, color="#D55E00")
-        ax.set_yticks(range(len(results)), list(results))
-        ax.set_xlabel("score percentile (orange = planted bots)")
+    plot_score_distributions(results, truth=truth.bot_mask(graph), ax=ax)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
 
 def _write_report(out: Path, graph: Any, results: dict[str, Any], truth: Any, best: str) -> None:
-    try:
-        from .report import write_report
-    except ImportError:
-        return
-    path = write_report(graph, results[best], out, truth=truth)
-    print(f"report of {best}: {path}")
+    from .report import write_report
+
+    path = write_report(graph, results[best], out, truth=truth, compare=results)
+    print(f"case file of the best detector ({best}): {path}")
 
 
 def _parse_params(items: list[str]) -> dict[str, Any]:
