@@ -1,0 +1,394 @@
+"""Numba kernels shared by the co-action projection and the lockstep detectors.
+
+Everything works on flat arrays of events grouped two ways: by user (sorted by
+user, target, time) and by target (sorted by target, time), each with an
+``indptr`` of segment starts, so that the hot loops never allocate per event.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+__all__ = [
+    "segment_order",
+    "sorted_unique",
+    "count_coaction_rows",
+    "fill_coaction_rows",
+    "best_windows",
+    "subset_best_windows",
+    "subset_window_hits",
+    "count_close_pairs",
+    "pair_weighted_overlap",
+]
+
+
+def segment_order(keys: tuple[np.ndarray, ...], n_segments: int) -> tuple[np.ndarray, np.ndarray]:
+    """Stable order sorting events by ``keys`` (last key primary) and its segment ``indptr``.
+
+    The primary key (last of ``keys``) must be an index in ``[0, n_segments)``.
+    Two keys are packed into one int64 when they fit (one argsort instead of a
+    slower lexsort).
+    """
+    if len(keys) == 2 and len(keys[0]):
+        low = keys[0].astype(np.int64) - keys[0].min()
+        bits = int(low.max()).bit_length()
+        if bits + max(int(n_segments).bit_length(), 1) <= 62:
+            packed = (keys[1].astype(np.int64) << bits) | low
+            order = np.argsort(packed, kind="stable")
+        else:
+            order = np.lexsort(keys)
+    else:
+        order = np.lexsort(keys) if len(keys) > 1 else np.argsort(keys[0], kind="stable")
+    counts = np.bincount(keys[-1], minlength=n_segments)
+    indptr = np.zeros(n_segments + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    return order, indptr
+
+
+def sorted_unique(values: np.ndarray, *, return_first: bool = False):
+    """Sort-based ``np.unique`` (faster than numpy's hash path on large int64 arrays).
+
+    With ``return_first`` also returns, per unique value, the position of its
+    first occurrence in ``values``.
+    """
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    start = np.ones(len(ordered), dtype=bool)
+    start[1:] = ordered[1:] != ordered[:-1]
+    if return_first:
+        return ordered[start], order[start]
+    return ordered[start]
+
+
+@njit(cache=True)
+def _lower_bound(values: np.ndarray, lo: int, hi: int, x: int) -> int:
+    # First position in values[lo:hi] (sorted) with values[pos] >= x.
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if values[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True)
+def _row(
+    u,
+    u_ptr,
+    u_tgt,
+    u_time,
+    t_ptr,
+    t_user,
+    t_time,
+    window,
+    marker,
+    acc,
+    touched,
+    n_targets,
+    first,
+    last,
+):
+    """Accumulate co-action counts of user ``u`` with every user ``v > u`` into ``acc``.
+
+    Returns how many distinct ``v`` were touched (listed in ``touched``).
+    ``marker[v]`` holds ``u * n_targets + t`` once the pair was counted on
+    target ``t``, so each shared target counts once however many events match.
+    ``first[v]`` / ``last[v]`` record the earliest and latest time of ``u``'s
+    matched events with ``v`` (the span of their synchrony).
+    """
+    n_touched = 0
+    for k in range(u_ptr[u], u_ptr[u + 1]):
+        t = u_tgt[k]
+        tau = u_time[k]
+        key = u * n_targets + t
+        a = t_ptr[t]
+        b = t_ptr[t + 1]
+        start = _lower_bound(t_time, a, b, tau - window)
+        for j in range(start, b):
+            if t_time[j] > tau + window:
+                break
+            v = t_user[j]
+            if v <= u or marker[v] == key:
+                continue
+            marker[v] = key
+            if acc[v] == 0:
+                touched[n_touched] = v
+                n_touched += 1
+                first[v] = tau
+                last[v] = tau
+            else:
+                first[v] = min(first[v], tau)
+                last[v] = max(last[v], tau)
+            acc[v] += 1
+    return n_touched
+
+
+@njit(cache=True, parallel=True)
+def count_coaction_rows(
+    lo,
+    hi,
+    n_chunks,
+    u_ptr,
+    u_tgt,
+    u_time,
+    t_ptr,
+    t_user,
+    t_time,
+    window,
+    min_shared,
+    min_span,
+    n_users,
+    n_targets,
+    row_nnz,
+):
+    """Pass 1: number of upper-triangle entries kept in rows ``lo..hi``.
+
+    An entry is kept with at least ``min_shared`` shared targets whose matched
+    events of the row user span at least ``min_span`` seconds (-1 keeps all).
+    """
+    span = hi - lo
+    for c in prange(n_chunks):
+        marker = np.full(n_users, -1, dtype=np.int64)
+        acc = np.zeros(n_users, dtype=np.int32)
+        touched = np.empty(n_users, dtype=np.int64)
+        first = np.zeros(n_users, dtype=np.int64)
+        last = np.zeros(n_users, dtype=np.int64)
+        for u in range(lo + span * c // n_chunks, lo + span * (c + 1) // n_chunks):
+            m = _row(
+                u,
+                u_ptr,
+                u_tgt,
+                u_time,
+                t_ptr,
+                t_user,
+                t_time,
+                window,
+                marker,
+                acc,
+                touched,
+                n_targets,
+                first,
+                last,
+            )
+            cnt = 0
+            for i in range(m):
+                v = touched[i]
+                if acc[v] >= min_shared and last[v] - first[v] >= min_span:
+                    cnt += 1
+                acc[v] = 0
+            row_nnz[u] = cnt
+
+
+@njit(cache=True, parallel=True)
+def fill_coaction_rows(
+    lo,
+    hi,
+    n_chunks,
+    u_ptr,
+    u_tgt,
+    u_time,
+    t_ptr,
+    t_user,
+    t_time,
+    window,
+    min_shared,
+    min_span,
+    n_users,
+    n_targets,
+    indptr,
+    out_idx,
+    out_val,
+):
+    """Pass 2: write the entries counted by :func:`count_coaction_rows` (sorted columns)."""
+    span = hi - lo
+    for c in prange(n_chunks):
+        marker = np.full(n_users, -1, dtype=np.int64)
+        acc = np.zeros(n_users, dtype=np.int32)
+        touched = np.empty(n_users, dtype=np.int64)
+        first = np.zeros(n_users, dtype=np.int64)
+        last = np.zeros(n_users, dtype=np.int64)
+        for u in range(lo + span * c // n_chunks, lo + span * (c + 1) // n_chunks):
+            m = _row(
+                u,
+                u_ptr,
+                u_tgt,
+                u_time,
+                t_ptr,
+                t_user,
+                t_time,
+                window,
+                marker,
+                acc,
+                touched,
+                n_targets,
+                first,
+                last,
+            )
+            pos = indptr[u]
+            cols = np.sort(touched[:m])
+            for i in range(m):
+                v = cols[i]
+                if acc[v] >= min_shared and last[v] - first[v] >= min_span:
+                    out_idx[pos] = v
+                    out_val[pos] = acc[v]
+                    pos += 1
+                acc[v] = 0
+
+
+@njit(cache=True, parallel=True)
+def best_windows(t_ptr, t_user, t_time, user_mask, half_width):
+    """Per target, the ``[c - w, c + w]`` window holding the most selected events.
+
+    Only events whose user has ``user_mask`` true count; with one event per
+    (user, target) -- the layout the lockstep detectors use -- that is the
+    number of distinct users. Returns (count, centre) per target; the centre
+    is the midpoint of the first and last event of the best window (count 0,
+    centre 0 when the target has no selected event).
+    """
+    n_t = len(t_ptr) - 1
+    best = np.zeros(n_t, dtype=np.int64)
+    centre = np.zeros(n_t, dtype=np.int64)
+    for t in prange(n_t):
+        a = t_ptr[t]
+        b = t_ptr[t + 1]
+        left = a
+        inside = 0
+        for right in range(a, b):
+            if not user_mask[t_user[right]]:
+                continue
+            inside += 1
+            while t_time[right] - t_time[left] > 2 * half_width or not user_mask[t_user[left]]:
+                if user_mask[t_user[left]]:
+                    inside -= 1
+                left += 1
+            if inside > best[t]:
+                best[t] = inside
+                centre[t] = (t_time[left] + t_time[right]) // 2
+    return best, centre
+
+
+@njit(cache=True)
+def subset_best_windows(u_ptr, u_tgt, u_time, user_list, half_width):
+    """Best ``±half_width`` window per target over the events of ``user_list`` only.
+
+    Costs O(events of those users), so local searches from small seeds are cheap.
+    Returns (targets, counts, centres) for every target those users acted on.
+    """
+    n = 0
+    for u in user_list:
+        n += u_ptr[u + 1] - u_ptr[u]
+    tgt = np.empty(n, dtype=np.int64)
+    tms = np.empty(n, dtype=np.int64)
+    k = 0
+    for u in user_list:
+        for j in range(u_ptr[u], u_ptr[u + 1]):
+            tgt[k] = u_tgt[j]
+            tms[k] = u_time[j]
+            k += 1
+    t0 = tms.min() if n else 0
+    order = np.argsort(tgt * (1 << 32) + (tms - t0))
+    tgt = tgt[order]
+    tms = tms[order]
+    out_t = np.empty(n, dtype=np.int64)
+    out_c = np.empty(n, dtype=np.int64)
+    out_m = np.empty(n, dtype=np.int64)
+    n_out = 0
+    a = 0
+    while a < n:
+        b = a
+        while b < n and tgt[b] == tgt[a]:
+            b += 1
+        best = 0
+        cen = 0
+        left = a
+        for right in range(a, b):
+            while tms[right] - tms[left] > 2 * half_width:
+                left += 1
+            if right - left + 1 > best:
+                best = right - left + 1
+                cen = (tms[left] + tms[right]) // 2
+        out_t[n_out] = tgt[a]
+        out_c[n_out] = best
+        out_m[n_out] = cen
+        n_out += 1
+        a = b
+    return out_t[:n_out], out_c[:n_out], out_m[:n_out]
+
+
+@njit(cache=True)
+def subset_window_hits(t_ptr, t_user, t_time, target_list, centres, owners, half_width):
+    """Users acting on ``target_list`` within ``half_width`` of the centres, with hit counts.
+
+    A user's hits are the distinct ``owners`` (aligned with ``target_list``) of
+    the targets hit in-window. Returns (users sorted, hits, number of in-window
+    events); costs O(events in those windows), independent of the graph size.
+    """
+    n = 0
+    for i in range(len(target_list)):
+        t = target_list[i]
+        n += t_ptr[t + 1] - t_ptr[t]
+    keys = np.empty(n, dtype=np.int64)
+    n_own = owners.max() + 1 if len(owners) else 1
+    m = 0
+    for i in range(len(target_list)):
+        t = target_list[i]
+        start = _lower_bound(t_time, t_ptr[t], t_ptr[t + 1], centres[i] - half_width)
+        for j in range(start, t_ptr[t + 1]):
+            if t_time[j] > centres[i] + half_width:
+                break
+            keys[m] = t_user[j] * n_own + owners[i]
+            m += 1
+    uniq = np.sort(keys[:m])
+    users = np.empty(m, dtype=np.int64)
+    hits = np.zeros(m, dtype=np.int64)
+    k = -1
+    for i in range(m):
+        if i > 0 and uniq[i] == uniq[i - 1]:
+            continue
+        u = uniq[i] // n_own
+        if k < 0 or users[k] != u:
+            k += 1
+            users[k] = u
+        hits[k] += 1
+    return users[: k + 1], hits[: k + 1], m
+
+
+@njit(cache=True)
+def count_close_pairs(ptr, times, window):
+    """Number of event pairs on the same segment (sorted by time) at most ``window`` apart."""
+    total = 0
+    for s in range(len(ptr) - 1):
+        left = ptr[s]
+        for right in range(ptr[s], ptr[s + 1]):
+            while times[right] - times[left] > window:
+                left += 1
+            total += right - left
+    return total
+
+
+@njit(cache=True)
+def pair_weighted_overlap(ptr, members, weight, first, second):
+    """For each pair of segments, the summed ``weight`` of members found in both.
+
+    ``members`` must be sorted within each segment; ``weight`` is per member id.
+    """
+    out = np.zeros(len(first), dtype=np.float64)
+    for k in range(len(first)):
+        i, i_end = ptr[first[k]], ptr[first[k] + 1]
+        j, j_end = ptr[second[k]], ptr[second[k] + 1]
+        total = 0.0
+        while i < i_end and j < j_end:
+            a = members[i]
+            b = members[j]
+            if a == b:
+                total += weight[a]
+                i += 1
+                j += 1
+            elif a < b:
+                i += 1
+            else:
+                j += 1
+        out[k] = total
+    return out
