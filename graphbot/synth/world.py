@@ -17,8 +17,7 @@ import numpy as np
 
 from .._checks import check_int, check_number
 from .._rng import RNGLike, resolve_rng
-from ..graph import InteractionGraph
-from ..io import from_events
+from ..graph import InteractionGraph, kind_code
 from ._time import DAY, DEFAULT_START, HOUR, diurnal_times, postpone_night
 
 __all__ = ["instagram_world"]
@@ -31,13 +30,13 @@ class _Events:
     """Events under construction: internal user index, target label, time, kind."""
 
     users: list[np.ndarray]
-    targets: list[np.ndarray]
+    targets: list[np.ndarray]  # account of user u = u; post p = n_users + p
     times: list[np.ndarray]
     kinds: list[str]
 
     def add(self, users: np.ndarray, targets: np.ndarray, times: np.ndarray, kind: str) -> None:
         self.users.append(np.asarray(users, np.int64))
-        self.targets.append(np.asarray(targets, dtype=object))
+        self.targets.append(np.asarray(targets, np.int64))
         self.times.append(np.asarray(times, np.int64))
         self.kinds.append(kind)
 
@@ -52,13 +51,17 @@ class _Population:
     post_owner: np.ndarray  # creator position per post
     post_time: np.ndarray
     post_weight: np.ndarray  # sums to 1
-    post_label: np.ndarray
+    post_serial: np.ndarray  # k-th post of its owner
     start: int
     days: int
 
     @property
     def end(self) -> int:
         return self.start + self.days * DAY
+
+    def post_code(self, posts: np.ndarray) -> np.ndarray:
+        """Target codes of posts (accounts use the owner's user index)."""
+        return self.n_users + np.asarray(posts, np.int64)
 
 
 def instagram_world(
@@ -146,7 +149,8 @@ def instagram_world(
 
 
 def _user_names(n: int) -> np.ndarray:
-    return np.array([f"u{i:05d}" for i in range(n)], dtype=object)
+    width = max(5, len(str(n - 1)))  # zero-padded so ids sort like indices
+    return np.array([f"u{i:0{width}d}" for i in range(n)], dtype=object)
 
 
 def _population(
@@ -167,11 +171,7 @@ def _population(
     post_owner = np.repeat(np.arange(n_accounts), n_posts)
     post_time = diurnal_times(gen, len(post_owner), start, days, tz[creators[post_owner]])
     weight = popularity[post_owner] * gen.lognormal(0.0, 0.7, len(post_owner))
-    names = _user_names(n_users)
-    serial = np.concatenate([np.arange(k) for k in n_posts])
-    labels = np.array(
-        [f"p:{names[creators[o]]}:{s:03d}" for o, s in zip(post_owner, serial)], dtype=object
-    )
+    serial = np.arange(len(post_owner)) - np.repeat(np.cumsum(n_posts) - n_posts, n_posts)
     return _Population(
         n_users,
         tz,
@@ -181,14 +181,10 @@ def _population(
         post_owner,
         post_time,
         weight / weight.sum(),
-        labels,
+        serial,
         start,
         days,
     )
-
-
-def _account_label(users: np.ndarray) -> np.ndarray:
-    return np.array([f"a:u{u:05d}" for u in users], dtype=object)
 
 
 def _organic_follows(
@@ -202,7 +198,7 @@ def _organic_follows(
     _, first = np.unique(followers * pop.n_users + followed, return_index=True)
     followers, followed = followers[first], followed[first]
     times = diurnal_times(gen, len(followers), pop.start, pop.days, pop.tz[followers])
-    events.add(followers, _account_label(followed), times, "follow")
+    events.add(followers, followed, times, "follow")
 
 
 def _likes_after_posts(
@@ -233,26 +229,29 @@ def _organic_likes(
     likers = np.repeat(np.arange(pop.n_users), counts)
     posts = gen.choice(len(pop.post_time), len(likers), p=pop.post_weight)
     likers, posts, times = _likes_after_posts(gen, pop, likers, posts, 3 * HOUR, 1.5)
-    events.add(likers, pop.post_label[posts], times, "like")
+    events.add(likers, pop.post_code(posts), times, "like")
     talk = gen.random(len(likers)) < comment_rate
     delay = gen.exponential(600, talk.sum()).astype(np.int64)
     times_c = np.minimum(times[talk] + delay, pop.end - 1)
-    events.add(likers[talk], pop.post_label[posts[talk]], times_c, "comment")
+    events.add(likers[talk], pop.post_code(posts[talk]), times_c, "comment")
 
 
 def _viral_posts(gen: np.random.Generator, pop: _Population, events: _Events) -> np.ndarray:
-    """A few posts liked by ~8% of all users, most within a few hours."""
+    """A few posts liked by ~8% of all users (at most 5,000 each), most within a few hours."""
     n_viral = max(1, len(pop.post_time) // 1000)
     posts = gen.choice(len(pop.post_time), n_viral, replace=False)
     fans = []
     for post in posts:
         likers = gen.choice(
-            pop.n_users, int(0.08 * pop.n_users), replace=False, p=pop.activity / pop.activity.sum()
+            pop.n_users,
+            int(min(0.08 * pop.n_users, 5000)),
+            replace=False,
+            p=pop.activity / pop.activity.sum(),
         )
         likers, p, times = _likes_after_posts(
             gen, pop, likers, np.full(len(likers), post), 1.5 * HOUR, 0.8
         )
-        events.add(likers, pop.post_label[p], times, "like")
+        events.add(likers, pop.post_code(p), times, "like")
         fans.append(likers)
     return np.concatenate(fans)
 
@@ -270,11 +269,9 @@ def _fan_clubs(gen: np.random.Generator, pop: _Population, events: _Events) -> n
         fan_idx, post_idx = np.meshgrid(fans, posts, indexing="ij")
         hit = gen.random(fan_idx.shape) < 0.85
         likers, p, times = _likes_after_posts(gen, pop, fan_idx[hit], post_idx[hit], HOUR, 1.0)
-        events.add(likers, pop.post_label[p], times, "like")
+        events.add(likers, pop.post_code(p), times, "like")
         follow_t = diurnal_times(gen, len(fans), pop.start, pop.days, pop.tz[fans])
-        events.add(
-            fans, _account_label(np.full(len(fans), pop.creators[owner])), follow_t, "follow"
-        )
+        events.add(fans, np.full(len(fans), pop.creators[owner]), follow_t, "follow")
         members.append(fans)
     return np.concatenate(members)
 
@@ -291,7 +288,7 @@ def _binge_likers(gen: np.random.Generator, pop: _Population, events: _Events) -
             k = min(int(gen.integers(15, 51)), len(visible))
             posts = gen.choice(visible, k, replace=False, p=weight)
             times = session + np.sort(gen.integers(0, 60, k))
-            events.add(np.full(k, user), pop.post_label[posts], times, "like")
+            events.add(np.full(k, user), pop.post_code(posts), times, "like")
     return bingers
 
 
@@ -304,7 +301,7 @@ def _follow_back_circles(gen: np.random.Generator, pop: _Population, events: _Ev
         off = a != b
         start = pop.start + int(gen.integers(0, max(pop.days - 3, 1))) * DAY
         times = start + gen.integers(0, 3 * DAY, off.sum())
-        events.add(a[off], _account_label(b[off]), np.minimum(times, pop.end - 1), "follow")
+        events.add(a[off], b[off], np.minimum(times, pop.end - 1), "follow")
         members.append(circle)
     return np.concatenate(members)
 
@@ -312,21 +309,30 @@ def _follow_back_circles(gen: np.random.Generator, pop: _Population, events: _Ev
 def _assemble(gen: np.random.Generator, pop: _Population, events: _Events) -> InteractionGraph:
     names = _user_names(pop.n_users)
     users = np.concatenate(events.users)
-    targets = np.concatenate(events.targets)
+    codes, targets = np.unique(np.concatenate(events.targets), return_inverse=True)
     times = np.concatenate(events.times)
-    kinds = np.concatenate(
-        [np.full(len(u), k, dtype=object) for u, k in zip(events.users, events.kinds)]
+    kinds = np.repeat(
+        np.array([kind_code(k) for k in events.kinds], np.int8), [len(u) for u in events.users]
     )
-    owners = np.array([t.split(":")[1] for t in targets], dtype=object)
+    owner = np.where(codes < pop.n_users, codes, 0)
+    is_post = codes >= pop.n_users
+    post = codes[is_post] - pop.n_users
+    owner[is_post] = pop.creators[pop.post_owner[post]]
+    labels = np.array([f"a:{names[o]}" for o in owner], dtype=object)
+    labels[is_post] = [
+        f"p:{names[o]}:{k:03d}" for o, k in zip(owner[is_post], pop.post_serial[post])
+    ]
     years = gen.uniform(0.1, 8.0, pop.n_users)
-    created = {names[i]: float(pop.start - years[i] * 365 * DAY) for i in range(pop.n_users)}
     order = np.argsort(times, kind="stable")
-    return from_events(
-        names[users[order]],
+    # Codes sort like the labels (accounts "a:" before posts "p:", zero-padded ids), so
+    # building the graph directly gives the same indices as parsing the labels would.
+    return InteractionGraph(
+        users[order],
         targets[order],
+        user_ids=names.astype(str),
+        target_ids=labels.astype(str),
         times=times[order],
         kinds=kinds[order],
-        owners=owners[order],
-        user_created=created,
-        extra_users=names,
+        target_owners=names[owner].astype(str),
+        user_created=pop.start - years * 365 * DAY,
     )
