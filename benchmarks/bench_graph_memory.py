@@ -35,8 +35,8 @@ t0 = time.perf_counter()
 if path == "ids":
     g = InteractionGraph.from_events(users, targets, times=times, kinds="like")
 else:
-    g = InteractionGraph(users, targets, user_ids=np.arange(n_users), target_ids=np.arange(n_targets),
-                         times=times, kinds=np.full(n, 2, np.int8))
+    g = InteractionGraph(users, targets, user_ids=np.arange(n_users),
+                         target_ids=np.arange(n_targets), times=times, kinds=np.full(n, 2, np.int8))
 del users, targets, times
 g.csr; g.csc
 build = time.perf_counter() - t0

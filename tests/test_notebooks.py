@@ -28,7 +28,6 @@ def test_notebooks_are_present_and_stored_without_outputs():
         assert all(not c.get("outputs") for c in code), f"{path.name} is stored with outputs"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs(path, tmp_path, monkeypatch):
     monkeypatch.setenv("MPLBACKEND", "Agg")
