@@ -89,7 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--data-dir", type=Path, default=None,
                        help="real datasets folder (default: $GRAPHBOT_DATA)")
     bench.add_argument("--detectors", default=None, help="comma-separated detector names")
-    bench.add_argument("--seeds", type=int, default=None, help="number of seeds per grid cell")
+    bench.add_argument("--seeds", type=int, default=None,
+                       help="number of seeds per grid cell (seeds 0..N-1; default per profile)")
+    bench.add_argument("--jobs", type=int, default=1,
+                       help="worker processes for the planted grid (results do not depend on it)")
+    bench.add_argument("--no-anchors", action="store_true",
+                       help="skip the reference implementations (rgmining-fraudar)")
+    bench.add_argument("--no-progress", action="store_true", help="no progress bars")
 
     sub.add_parser("list", help="list registered detectors")
     return parser
@@ -159,9 +165,10 @@ def _demo(args: argparse.Namespace) -> int:
                      "seconds": result.meta["runtime_s"]})
         print(f"  {name:<20} done in {result.meta['runtime_s']:.1f} s", flush=True)
     table = pd.DataFrame(rows)
-    print()
-    print(table[["detector", "flagged", "precision", "recall", "f1", "seconds"]].to_string(
-        index=False, float_format=lambda x: f"{x:.2f}"))
+    farm_cols = [f"recall_{f.farm_id}" for f in truth.farms]
+    shown = table[["detector", "flagged", "precision", "recall", "f1", *farm_cols, "seconds"]]
+    print("\nprecision / recall / F1 over all planted bots; recall_<farm> per farm:")
+    print(shown.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
     _write_demo_outputs(args.out, graph, truth, table, results)
     print(f"\nwrote results to {args.out}/ in {time.perf_counter() - started:.1f} s total")
     return 0
@@ -269,14 +276,9 @@ def _detect(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from .evaluate.bench import run_benchmark
+    from .evaluate.bench import bench_main
 
-    run_benchmark(
-        profile="quick" if args.quick else "full", out_dir=args.out, data_dir=args.data_dir,
-        detectors=_split_names(args.detectors), seeds=args.seeds, progress=True,
-    )
-    print(f"wrote benchmark results to {args.out}/")
-    return 0
+    return bench_main(args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -366,6 +366,44 @@ class InteractionGraph:
             user_created=None if self.user_created is None else self.user_created[keep_u],
         )
 
+    def reordered(
+        self, user_order: np.ndarray | None = None, target_order: np.ndarray | None = None
+    ) -> InteractionGraph:
+        """The same graph with users / targets renumbered: new user ``i`` is old ``user_order[i]``.
+
+        Detectors break ties by internal index; shuffling the order keeps an id
+        scheme (e.g. planted ``bot:...`` ids sorting first) from leaking answers.
+
+        Examples
+        --------
+        >>> g = InteractionGraph.from_events(["a", "b"], ["x", "x"])
+        >>> g.reordered(user_order=[1, 0]).user_ids.tolist()
+        ['b', 'a']
+        """
+        u_order = np.arange(self.n_users) if user_order is None else np.asarray(user_order)
+        t_order = np.arange(self.n_targets) if target_order is None else np.asarray(target_order)
+        for name, order, size in (
+            ("user_order", u_order, self.n_users),
+            ("target_order", t_order, self.n_targets),
+        ):
+            if order.shape != (size,) or not np.array_equal(np.sort(order), np.arange(size)):
+                raise InvalidParameterError(f"`{name}` must be a permutation of range({size})")
+        u_pos = np.empty(self.n_users, dtype=np.int64)
+        u_pos[u_order] = np.arange(self.n_users)
+        t_pos = np.empty(self.n_targets, dtype=np.int64)
+        t_pos[t_order] = np.arange(self.n_targets)
+        return InteractionGraph(
+            u_pos[self.users],
+            t_pos[self.targets],
+            user_ids=self.user_ids[u_order],
+            target_ids=self.target_ids[t_order],
+            times=self.times,
+            kinds=self.kinds,
+            weights=self.weights,
+            target_owners=None if self.target_owners is None else self.target_owners[t_order],
+            user_created=None if self.user_created is None else self.user_created[u_order],
+        )
+
     def _replace_events(self, mask: np.ndarray) -> InteractionGraph:
         return InteractionGraph(
             self.users[mask],

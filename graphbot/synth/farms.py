@@ -146,7 +146,10 @@ def inject_farm(
         "rng": seed,
     }
     farm = FarmTruth(farm_id, kind, bots, farm_targets, frame, params)
-    return union(graph, planted), truth.add(farm)
+    merged = union(graph, planted)
+    # Random internal user order: planted ``bot:`` ids would otherwise sort first and
+    # win every tie a detector breaks by index.
+    return merged.reordered(generator.permutation(merged.n_users)), truth.add(farm)
 
 
 def inject_like_farm(
@@ -274,12 +277,20 @@ def _camouflage(
         missing = n_events - len(pairs)
         if missing <= 0:
             break
-        draw = pd.DataFrame({"user": gen.integers(0, len(bots), 2 * missing),
-                             "target": gen.choice(others, 2 * missing, p=weight)})
+        draw = pd.DataFrame(
+            {
+                "user": gen.integers(0, len(bots), 2 * missing),
+                "target": gen.choice(others, 2 * missing, p=weight),
+            }
+        )
         pairs = pd.concat([pairs, draw]).drop_duplicates().iloc[:n_events]
-    frame = pd.DataFrame({"user": bots[pairs["user"].to_numpy()],
-                          "target": graph.target_ids[pairs["target"].to_numpy()],
-                          "camouflage": True})
+    frame = pd.DataFrame(
+        {
+            "user": bots[pairs["user"].to_numpy()],
+            "target": graph.target_ids[pairs["target"].to_numpy()],
+            "camouflage": True,
+        }
+    )
     if graph.times is not None:
         frame["time"] = gen.integers(graph.times.min(), graph.times.max() + 1, len(frame))
     return frame

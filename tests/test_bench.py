@@ -1,0 +1,288 @@
+"""The benchmark harness: grid expansion, metrics plumbing, error capture, outputs, real labels."""
+
+from __future__ import annotations
+
+import gzip
+from argparse import Namespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graphbot import InteractionGraph
+from graphbot.detect import degree_baseline
+from graphbot.detect._registry import make_result
+from graphbot.evaluate import bench
+from graphbot.evaluate._runner import Contender, timed_run
+from graphbot.evaluate.bench import Scenario, bench_main, run_benchmark, run_scenario, scenarios
+from graphbot.evaluate.degree_matched import (
+    activity,
+    activity_bins,
+    budget_precision,
+    degree_matched_auc,
+)
+from graphbot.evaluate.metrics import roc_auc
+from graphbot.evaluate.real_labels import run_real_labels
+from graphbot.result import SuspiciousGroup
+
+METRICS = ["precision", "recall", "f1", "roc_auc", "average_precision", "n_flagged"]
+
+
+# ------------------------------------------------------------ degree matching
+
+
+def test_degree_matched_auc_ignores_cross_bin_pairs():
+    # within each bin the positive wins; across bins a negative outscores a positive
+    scores = np.array([0.1, 0.0, 0.9, 0.8])
+    labels = np.array([True, False, True, False])
+    degree = np.array([1, 1, 20, 20])
+    assert roc_auc(scores, labels) == 0.75
+    assert degree_matched_auc(scores, labels, degree) == 1.0
+
+
+def test_degree_matched_auc_of_degree_itself_is_one_half():
+    rng = np.random.default_rng(0)
+    degree = rng.integers(1, 5, 500)
+    labels = rng.random(500) < 1 / degree  # low degree = bad, the real-data pattern
+    assert roc_auc(-degree, labels) > 0.6
+    assert degree_matched_auc(-degree, labels, degree) == pytest.approx(0.5)
+
+
+def test_degree_matched_auc_nan_without_mixed_bins():
+    assert np.isnan(degree_matched_auc([1, 2], [True, False], [1, 2]))
+
+
+def test_activity_bins_exact_then_log():
+    assert activity_bins([0, 3, 4, 5, 8, 9, 16, 17]).tolist() == [0, 3, 4, 5, 5, 6, 6, 7]
+
+
+def test_activity_measures():
+    g = InteractionGraph.from_events(
+        ["a", "a", "a", "b"], ["x", "x", "y", "x"], times=[0, 10, 2 * 86_400, 5]
+    )
+    assert activity(g, "targets").tolist() == [2, 1]
+    assert activity(g, "events").tolist() == [3, 1]
+    assert activity(g, "days").tolist() == [2, 1]
+    with pytest.raises(ValueError, match="`measure`"):
+        activity(g, "hours")
+
+
+def _result_with_groups(n: int, groups: list[list[int]], scores=None):
+    g = InteractionGraph.from_events(list(range(n)), [0] * n)
+    s = np.arange(n, dtype=float) if scores is None else np.asarray(scores, float)
+    grps = [SuspiciousGroup(np.array(m), np.array([0]), float(10 - i), {})
+            for i, m in enumerate(groups)]  # fmt: skip
+    return make_result("t", g, s, grps, params={}, started=0.0)
+
+
+def test_budget_precision_walks_groups_in_order_and_cuts_the_last():
+    r = _result_with_groups(6, [[0, 1], [2, 3, 4]], scores=[0, 0, 1, 5, 3, 0])
+    labels = [1, 1, 0, 1, 0, 0]
+    out = budget_precision(r, labels, budget=3)
+    # group 1 fully (0, 1), then the best-scored member of group 2 (user 3)
+    assert out == {"precision": 1.0, "n_reviewed": 3.0, "n_labelled": 3.0, "n_groups": 2.0}
+
+
+def test_budget_precision_counts_labelled_only():
+    r = _result_with_groups(4, [[0, 1, 2]])
+    out = budget_precision(r, [1.0, np.nan, 0.0, np.nan], budget=10)
+    assert out["precision"] == 0.5 and out["n_labelled"] == 2.0 and out["n_reviewed"] == 3.0
+    with pytest.raises(ValueError, match="`budget`"):
+        budget_precision(r, [1, 0, 0, 0], budget=0)
+
+
+# ------------------------------------------------------------ grid
+
+
+def test_scenarios_expand_profile_with_controls():
+    quick = scenarios("quick")
+    assert all(isinstance(s, Scenario) for s in quick)
+    controls = [s for s in quick if s.farm_kind == "none"]
+    assert {s.background for s in controls} == {"synthetic", "movielens"}
+    assert len(scenarios("quick", seeds=[0, 1])) == 2 * len(quick)
+    full = scenarios("full")
+    assert {s.camouflage for s in full} == {"none", "random", "biased", "hijacked"}
+    assert {s.timing for s in full} == {"tight", "spread"}
+    assert {s.farm_kind for s in full} >= {"follow", "like", "comment"}
+    with pytest.raises(ValueError, match="`profile`"):
+        scenarios("huge")
+
+
+def test_plant_seed_is_stable_and_distinct():
+    a = Scenario("synthetic", "like", 0.05, "biased", "tight", 0)
+    b = Scenario("synthetic", "like", 0.05, "biased", "tight", 1)
+    assert a.plant_seed() == Scenario(*vars(a).values()).plant_seed()
+    assert a.plant_seed() != b.plant_seed()
+
+
+def _oracle(graph, seed):
+    """Flags exactly the planted (new) bot accounts: F1 must come out as 1."""
+    bots = np.flatnonzero(pd.Index(graph.user_ids.astype(str)).str.startswith("bot:"))
+    scores = np.zeros(graph.n_users)
+    scores[bots] = 1.0
+    groups = [SuspiciousGroup(bots, np.array([0]), 1.0, {})] if len(bots) else []
+    return make_result("oracle", graph, scores, groups, params={"rng": seed}, started=0.0)
+
+
+def _broken(graph, seed):
+    raise RuntimeError("kaboom")
+
+
+def test_run_scenario_scores_planted_bots_and_records_errors(monkeypatch):
+    fake = [Contender("oracle", "baseline", "detector", False, _oracle),
+            Contender("broken", "baseline", "detector", False, _broken)]  # fmt: skip
+    monkeypatch.setattr(bench, "contenders", lambda *a, **k: fake)
+    scn = Scenario("synthetic", "like", 0.3, "biased", "tight", 0)
+    rows = {r["detector"]: r for r in run_scenario(scn, profile="quick")}
+    assert rows["oracle"]["status"] == "ok"
+    assert rows["oracle"]["f1"] == 1.0 and rows["oracle"]["roc_auc"] == 1.0
+    assert rows["oracle"]["n_bots"] == 200 and rows["oracle"]["n_flagged"] == 200
+    assert rows["broken"]["status"] == "error"
+    assert "RuntimeError: kaboom" in rows["broken"]["error"]
+    assert rows["broken"]["runtime_s"] >= 0
+
+
+def test_timed_run_skips_timeless_graph_for_temporal_detector():
+    g = InteractionGraph.from_events(["a"], ["x"])
+    c = Contender("needs", "lockstep", "detector", True, _oracle)
+    result, record = timed_run(c, g, 0)
+    assert result is None and record["status"] == "skipped" and "timestamps" in record["error"]
+
+
+def test_run_benchmark_without_data_is_deterministic_and_writes_outputs(tmp_path):
+    kwargs = dict(detectors=["degree"], progress=False, anchors=False, real_labels=False,
+                  data_dir=tmp_path / "no-data")  # fmt: skip
+    first = run_benchmark("quick", tmp_path / "out", **kwargs)
+    again = run_benchmark("quick", None, **kwargs)
+    ok = first[first["status"] == "ok"]
+    assert set(ok["background"]) == {"synthetic"}
+    skipped = first[first["background"] == "movielens"]
+    assert (skipped["status"] == "skipped").all()
+    assert skipped["error"].str.contains("data directory").all()
+    pd.testing.assert_frame_equal(first[METRICS], again[METRICS])
+    for name in ("planted_runs.csv", "planted_summary.md", "f1_vs_density.png"):
+        assert (tmp_path / "out" / name).is_file()
+    summary = (tmp_path / "out" / "planted_summary.md").read_text()
+    assert "camouflage = biased" in summary and "| degree |" in summary
+
+
+def test_bench_main_reads_cli_namespace(tmp_path, capsys):
+    args = Namespace(
+        quick=True,
+        out=str(tmp_path / "o"),
+        data_dir=str(tmp_path / "none"),
+        detectors="degree",
+        seeds="0",
+        no_anchors=True,
+        no_progress=True,
+    )
+    assert bench_main(args) == 0
+    assert "runs" in capsys.readouterr().out
+    frame = pd.read_csv(tmp_path / "o" / "planted_runs.csv")
+    assert set(frame["detector"].dropna()) == {"degree"}
+
+
+# ------------------------------------------------------------ real labels on tiny files
+
+
+def _tiny_yelp(root):
+    (root / "yelpchi").mkdir(parents=True)
+    rows = []
+    for u in range(201, 221):  # users 201..210 write one review each and are spam
+        spam = u <= 210
+        for p in range(1 if spam else 4):
+            rows.append(f"{u} {p} 5.0 {-1 if spam else 1} 2011-06-{p + 1:02d}")
+    with gzip.open(root / "yelpchi" / "metadata.gz", "wt") as fh:
+        fh.write("\n".join(rows) + "\n")
+
+
+def test_real_labels_baselines_and_outputs(tmp_path):
+    _tiny_yelp(tmp_path)
+    frame = run_real_labels(["yelpchi", "vews"], data_dir=tmp_path, detectors=["degree"],
+                            out_dir=tmp_path / "o", anchors=False, progress=False)  # fmt: skip
+    rows = frame.set_index("detector")
+    low = rows.loc["low-activity (targets)"]
+    assert low["roc_auc"] == 1.0 and low["degree_matched_auc"] != low["degree_matched_auc"]
+    assert rows.loc["degree", "roc_auc"] == 0.0  # fixed direction: high activity = suspicious
+    vews = frame[frame["dataset"] == "vews"]
+    assert vews["status"].tolist() == ["skipped"] and "vews" in vews["error"].iloc[0]
+    md = (tmp_path / "o" / "real_labels.md").read_text()
+    assert "yelpchi: 20 users" in md and "low-activity" in md
+    assert (tmp_path / "o" / "roc_pr_yelpchi.png").is_file()
+
+
+def _weighted(graph, seed):
+    r = degree_baseline(graph, rng=seed)
+    scores = np.bincount(graph.users, weights=graph.weights if graph.weights is not None else None,
+                         minlength=graph.n_users)  # fmt: skip
+    return make_result("w", graph, scores, r.groups, params={}, started=0.0)
+
+
+def test_otc_flags_rating_based_scores_as_leaky(tmp_path, monkeypatch):
+    folder = tmp_path / "bitcoin-otc"
+    folder.mkdir()
+    (folder / "otc_network.csv").write_text("1,2,-10,1\n1,3,10,2\n2,3,5,3\n4,1,1,4\n")
+    (folder / "otc_gt.csv").write_text("3,-1\n1,+1\n2,+1\n")
+    fake = [Contender("rating-sum", "baseline", "detector", False, _weighted),
+            Contender("plain", "baseline", "detector", False,
+                      lambda g, s: degree_baseline(g, rng=s))]  # fmt: skip
+    from graphbot.evaluate import real_labels
+
+    monkeypatch.setattr(real_labels, "contenders", lambda *a, **k: fake)
+    frame = run_real_labels(["bitcoin-otc"], data_dir=tmp_path, progress=False)
+    leaky = frame.set_index("detector")["leaky"]
+    assert bool(leaky["rating-sum"]) is True and bool(leaky["plain"]) is False
+    assert frame["n_labelled"].iloc[0] == 3
+
+
+# ------------------------------------------------------------ real data
+
+
+@pytest.mark.data
+def test_activity_baselines_match_published_numbers(data_root):
+    if not (data_root / "bitcoin-otc").is_dir() or not (data_root / "yelpchi").is_dir():
+        pytest.skip("bitcoin-otc / yelpchi not available")
+    frame = run_real_labels(["bitcoin-otc", "yelpchi"], data_dir=data_root, detectors=["degree"],
+                            anchors=False, progress=False)  # fmt: skip
+    auc = frame.set_index(["dataset", "detector"])["roc_auc"]
+    assert auc["bitcoin-otc", "low-activity (targets)"] == pytest.approx(0.796, abs=0.005)
+    assert auc["yelpchi", "low-activity (events)"] == pytest.approx(0.613, abs=0.005)
+
+
+def test_expected_precision_at_k_shares_ties():
+    from graphbot.evaluate.degree_matched import expected_precision_at_k
+
+    scores = np.r_[np.ones(10), np.zeros(90)]
+    labels = np.r_[np.zeros(10, bool), np.arange(90) % 3 == 0]  # 30 positives among the zeros
+    # top 10 are all negatives; top 40 adds 30 of the tied zeros, a third of them positive
+    assert expected_precision_at_k(scores, labels, 10) == 0.0
+    assert expected_precision_at_k(scores, labels, 40) == pytest.approx(10 / 40)
+
+
+@pytest.mark.data
+def test_quick_profile_runs_every_detector_without_error(data_root, tmp_path):
+    from graphbot.detect import available_detectors
+
+    frame = run_benchmark("quick", tmp_path, data_dir=data_root, progress=False)
+    assert set(available_detectors()) <= set(frame["detector"])
+    errors = frame[frame["status"] == "error"]
+    assert errors.empty, errors[["detector", "error"]].to_string()
+    real = pd.read_csv(tmp_path / "real_labels.csv")
+    assert {"yelpchi", "bitcoin-otc"} <= set(real["dataset"])
+    assert (tmp_path / "f1_vs_density.png").is_file()
+
+
+def test_detectors_see_a_shuffled_id_order(monkeypatch):
+    seen = {}
+
+    def spy(graph, seed):
+        seen["first"] = graph.user_ids[:200].astype(str)
+        return _oracle(graph, seed)
+
+    fake = [Contender("spy", "baseline", "detector", False, spy)]
+    monkeypatch.setattr(bench, "contenders", lambda *a, **k: fake)
+    scn = Scenario("synthetic", "like", 0.3, "none", "tight", 0)
+    rows = run_scenario(scn, profile="quick")
+    # sorted ids would put all 200 "bot:..." accounts first; a shuffle leaves ~200/2200 there
+    assert pd.Series(seen["first"]).str.startswith("bot:").mean() < 0.3
+    assert rows[0]["f1"] == 1.0  # metrics still match bots by id
