@@ -132,6 +132,30 @@ def _remove_value(m, v, coords, mass, ptrs, ents, vmass, alive, trees, sizes_tre
 
 
 @njit(cache=True)
+def _peel_start(mass, dims, kind):  # pragma: no cover - numba
+    """State both peels start from: live and full mode sizes, total mass, room for the
+    removal order and density curve (one step per value), and the full tensor's density."""
+    sizes = dims.astype(np.float64)
+    sizes_r = sizes.copy()
+    total = mass.sum()
+    n_steps = dims.sum()
+    order = np.empty((n_steps, 2), dtype=np.int64)
+    curve = np.empty(n_steps)
+    return sizes, sizes_r, total, order, curve, _density(kind, total, sizes, total, sizes_r)
+
+
+@njit(cache=True)
+def _record_step(order, curve, k, mode, value, density, best, best_k):  # pragma: no cover
+    """Log removal ``k`` (value ``value`` of ``mode``, leaving ``density``); keep the best
+    prefix (strictly denser wins, so ties keep the shorter removal prefix)."""
+    order[k, 0], order[k, 1] = mode, value
+    curve[k] = density
+    if density > best:
+        return k + 1, density, k + 1
+    return k + 1, best, best_k
+
+
+@njit(cache=True)
 def _mzoom(coords, mass, dims, kind):  # pragma: no cover - numba
     """M-Zoom greedy: returns removal (mode, value) order, density curve, best prefix."""
     n_modes = coords.shape[0]
@@ -143,14 +167,8 @@ def _mzoom(coords, mass, dims, kind):  # pragma: no cover - numba
         tree, size = _tree_build(vmass[m, : dims[m]].copy())
         trees.append(tree)
         sizes_tree[m] = size
-    sizes = dims.astype(np.float64)
-    sizes_r = sizes.copy()
-    total = mass.sum()
-    current = total
-    n_steps = dims.sum()
-    order = np.empty((n_steps, 2), dtype=np.int64)
-    curve = np.empty(n_steps)
-    best, best_k, k = _density(kind, current, sizes, total, sizes_r), 0, 0
+    sizes, sizes_r, total, order, curve, best = _peel_start(mass, dims, kind)
+    current, best_k, k = total, 0, 0
     while True:
         pick, pick_v, pick_d = -1, -1, -np.inf
         for m in range(n_modes):
@@ -167,11 +185,8 @@ def _mzoom(coords, mass, dims, kind):  # pragma: no cover - numba
         current -= _remove_value(pick, pick_v, coords, mass, ptrs, ents, vmass, alive,
                                  trees, sizes_tree, True)  # fmt: skip
         sizes[pick] -= 1
-        order[k, 0], order[k, 1] = pick, pick_v
-        curve[k] = _density(kind, current, sizes, total, sizes_r)
-        k += 1
-        if curve[k - 1] > best:
-            best, best_k = curve[k - 1], k
+        density = _density(kind, current, sizes, total, sizes_r)
+        k, best, best_k = _record_step(order, curve, k, pick, pick_v, density, best, best_k)
     return order[:k], curve[:k], best_k, best
 
 
@@ -198,14 +213,8 @@ def _dcube(coords, mass, dims, kind, by_density):  # pragma: no cover - numba
     removed = np.zeros((n_modes, dims.max()), dtype=np.bool_)
     trees = [np.empty(0) for _ in range(n_modes)]
     no_sizes = np.zeros(n_modes, dtype=np.int64)
-    sizes = dims.astype(np.float64)
-    sizes_r = sizes.copy()
-    total = mass.sum()
-    current = total
-    n_steps = dims.sum()
-    order = np.empty((n_steps, 2), dtype=np.int64)
-    curve = np.empty(n_steps)
-    best, best_k, k = _density(kind, current, sizes, total, sizes_r), 0, 0
+    sizes, sizes_r, total, order, curve, best = _peel_start(mass, dims, kind)
+    current, best_k, k = total, 0, 0
     while True:
         pick, pick_score = -1, -np.inf
         for m in range(n_modes):
@@ -231,11 +240,8 @@ def _dcube(coords, mass, dims, kind, by_density):  # pragma: no cover - numba
                                      trees, no_sizes, False)  # fmt: skip
             removed[pick, v] = True
             sizes[pick] -= 1
-            order[k, 0], order[k, 1] = pick, v
-            curve[k] = _density(kind, current, sizes, total, sizes_r)
-            k += 1
-            if curve[k - 1] > best:
-                best, best_k = curve[k - 1], k
+            density = _density(kind, current, sizes, total, sizes_r)
+            k, best, best_k = _record_step(order, curve, k, pick, v, density, best, best_k)
     return order[:k], curve[:k], best_k, best
 
 

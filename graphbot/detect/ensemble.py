@@ -183,7 +183,7 @@ def combine_scores(score_matrix: np.ndarray, *, combine: str = "rank_mean") -> n
     family="ensemble",
     class_name="Ensemble",
     needs_times=False,
-    demo_params={"detectors": ("degree", "fraudar")},
+    demo_params={},
 )
 def ensemble(
     graph: InteractionGraph,

@@ -149,15 +149,9 @@ def estimate_prevalence(
     True
     """
     check_choice("method", method, PREVALENCE_METHODS)
-    confidence = check_number(
-        "confidence", confidence, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False,
-        what="a number in (0, 1)",
-    )  # fmt: skip
+    confidence = _check_open_unit("confidence", confidence)
     n_boot = check_int("n_boot", n_boot, low=100)
-    lam = check_number(
-        "lam", lam, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False,
-        what="a number in (0, 1)",
-    )  # fmt: skip
+    lam = _check_open_unit("lam", lam)
     generator, seed = resolve_rng(rng)
     values, ids = _score_array(scores)
     audited = values[_select(users, values, ids, "users")]
@@ -174,6 +168,14 @@ def estimate_prevalence(
     return PrevalenceEstimate(
         float(est), float(min(low, est)), float(max(high, est)), confidence, method,
         len(audited), _ASSUMPTIONS[method], details,
+    )  # fmt: skip
+
+
+def _check_open_unit(name: str, value: object) -> float:
+    """A number strictly between 0 and 1 (a confidence level, Storey's lambda)."""
+    return check_number(
+        name, value, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False,
+        what="a number in (0, 1)",
     )  # fmt: skip
 
 

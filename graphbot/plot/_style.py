@@ -32,6 +32,8 @@ __all__ = [
     "as_mask",
     "truth_mask",
     "categorical_color",
+    "scatter_flagged",
+    "ring_truth",
 ]
 
 #: The eight Okabe–Ito colours by name.
@@ -133,6 +135,28 @@ def add_note(ax: Any, text: str) -> None:
             "edgecolor": "none",
             "alpha": 0.85,
         },
+    )
+
+
+def scatter_flagged(ax: Any, x: Any, y: Any, *, s: float, label: str) -> None:
+    """Flagged users as filled points in the flagged colour, above the background."""
+    ax.scatter(
+        x, y, s=s, color=ROLE_COLORS["flagged"], linewidths=0, zorder=3, gid="flagged", label=label
+    )
+
+
+def ring_truth(ax: Any, x: Any, y: Any, *, s: float, linewidths: float, label: str) -> None:
+    """True bots as hollow rings in the truth colour, on top of whatever marks them."""
+    ax.scatter(
+        x,
+        y,
+        s=s,
+        facecolors="none",
+        edgecolors=ROLE_COLORS["truth"],
+        linewidths=linewidths,
+        zorder=4,
+        gid="truth",
+        label=label,
     )
 
 

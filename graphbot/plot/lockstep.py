@@ -173,59 +173,24 @@ def _busiest_targets(
 def _legend(
     ax: Any, graph: InteractionGraph, busiest: np.ndarray, camo: bool, rest: bool, truth: bool
 ) -> None:
-    from matplotlib.lines import Line2D
-
     handles = [
-        Line2D(
-            [],
-            [],
-            marker="|",
-            ls="",
-            ms=9,
-            mew=1.5,
-            color=CATEGORICAL[i],
-            label=f"target {_short(graph.target_ids[t])}",
-        )
+        _marker_handle("|", 9, CATEGORICAL[i], f"target {_short(graph.target_ids[t])}", mew=1.5)
         for i, t in enumerate(busiest)
     ]
     if rest:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="|",
-                ls="",
-                ms=9,
-                mew=1.5,
-                color="#555555",
-                label="other group targets",
-            )
-        )
+        handles.append(_marker_handle("|", 9, "#555555", "other group targets", mew=1.5))
     if camo:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                ls="",
-                ms=3,
-                color=ROLE_COLORS["camouflage"],
-                label="action elsewhere",
-            )
-        )
+        handles.append(_marker_handle("o", 3, ROLE_COLORS["camouflage"], "action elsewhere"))
     if truth:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="s",
-                ls="",
-                ms=4,
-                color=ROLE_COLORS["truth"],
-                label="true bot (left margin)",
-            )
-        )
+        handles.append(_marker_handle("s", 4, ROLE_COLORS["truth"], "true bot (left margin)"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+
+
+def _marker_handle(marker: str, size: float, color: str, label: str, **kwargs: Any) -> Any:
+    """A marker-only legend entry (no line), for artists the legend cannot derive itself."""
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], marker=marker, ls="", ms=size, color=color, label=label, **kwargs)
 
 
 def _short(label: Any, width: int = 18) -> str:

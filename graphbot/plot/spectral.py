@@ -10,7 +10,15 @@ from ..errors import InvalidParameterError
 from ..graph import InteractionGraph
 from ..result import DetectionResult
 from ._data import evidence_array
-from ._style import ROLE_COLORS, add_note, get_ax, style, truth_mask
+from ._style import (
+    ROLE_COLORS,
+    add_note,
+    get_ax,
+    ring_truth,
+    scatter_flagged,
+    style,
+    truth_mask,
+)
 
 __all__ = ["plot_spectral_scatter", "plot_catchsync", "plot_degree_heatmap"]
 
@@ -195,27 +203,10 @@ def _scatter_roles(
         label=f"other users ({int((~flagged).sum()):,})",
     )
     if flagged.any():
-        ax.scatter(
-            x[flagged],
-            y[flagged],
-            s=16,
-            color=ROLE_COLORS["flagged"],
-            linewidths=0,
-            gid="flagged",
-            label=f"flagged ({int(flagged.sum()):,})",
-            zorder=3,
-        )
+        scatter_flagged(ax, x[flagged], y[flagged], s=16, label=f"flagged ({int(flagged.sum()):,})")
     if bots.any():
-        ax.scatter(
-            x[bots],
-            y[bots],
-            s=40,
-            facecolors="none",
-            edgecolors=ROLE_COLORS["truth"],
-            linewidths=0.7,
-            gid="truth",
-            label=f"true bots ({int(bots.sum()):,})",
-            zorder=4,
+        ring_truth(
+            ax, x[bots], y[bots], s=40, linewidths=0.7, label=f"true bots ({int(bots.sum()):,})"
         )
     ax.legend(loc="best", frameon=True, framealpha=0.85)
 

@@ -11,7 +11,16 @@ from ..errors import InvalidInputError
 from ..graph import InteractionGraph, kind_code
 from ..result import DetectionResult
 from ._data import as_time_axis
-from ._style import ROLE_COLORS, add_note, as_mask, get_ax, style, truth_mask
+from ._style import (
+    ROLE_COLORS,
+    add_note,
+    as_mask,
+    get_ax,
+    ring_truth,
+    scatter_flagged,
+    style,
+    truth_mask,
+)
 
 __all__ = ["plot_follower_streak", "follower_order", "plot_creation_dates"]
 
@@ -151,28 +160,9 @@ def plot_follower_streak(
             rasterized=True,
         )
         if f.any():
-            ax.scatter(
-                x[f],
-                y[f],
-                s=12,
-                color=ROLE_COLORS["flagged"],
-                linewidths=0,
-                zorder=3,
-                gid="flagged",
-                label=f"flagged ({int(f.sum()):,})",
-            )
+            scatter_flagged(ax, x[f], y[f], s=12, label=f"flagged ({int(f.sum()):,})")
         if b.any():
-            ax.scatter(
-                x[b],
-                y[b],
-                s=30,
-                facecolors="none",
-                edgecolors=ROLE_COLORS["truth"],
-                linewidths=0.6,
-                zorder=4,
-                gid="truth",
-                label=f"true bot ({int(b.sum()):,})",
-            )
+            ring_truth(ax, x[b], y[b], s=30, linewidths=0.6, label=f"true bot ({int(b.sum()):,})")
         ax.set_xlabel("follower number (order of following)")
         ax.set_ylabel("account created")
         ax.set_title(f"Followers of {graph.target_ids[_target_index(graph, account)]}", loc="left")

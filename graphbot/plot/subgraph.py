@@ -8,7 +8,7 @@ import numpy as np
 
 from ..graph import InteractionGraph
 from ._data import pick_group, top_k
-from ._style import ROLE_COLORS, add_note, get_ax, style, truth_mask
+from ._style import ROLE_COLORS, add_note, get_ax, ring_truth, style, truth_mask
 
 __all__ = ["plot_suspicious_subgraph"]
 
@@ -220,14 +220,6 @@ def _draw_nodes(ax: Any, y_u: np.ndarray, y_t: np.ndarray, n_t: int, bots: np.nd
         label="other target",
     )
     if bots.any():
-        ax.scatter(
-            np.zeros(int(bots.sum())),
-            y_u[bots],
-            s=size * 2.2,
-            facecolors="none",
-            edgecolors=ROLE_COLORS["truth"],
-            linewidths=0.9,
-            zorder=4,
-            gid="truth",
-            label="true bot",
+        ring_truth(
+            ax, np.zeros(int(bots.sum())), y_u[bots], s=size * 2.2, linewidths=0.9, label="true bot"
         )
