@@ -267,7 +267,12 @@ def _camouflage(
     kind: str,
 ) -> pd.DataFrame:
     """Events of the bots on other targets: uniform or popularity-weighted."""
-    others = np.flatnonzero(~pd.Index(graph.target_ids).isin(farm_targets))
+    others = ~pd.Index(graph.target_ids).isin(farm_targets)
+    same_kind = np.zeros(graph.n_targets, dtype=bool)
+    same_kind[graph.targets[graph.kinds == kind_code(kind)]] = True
+    if (others & same_kind).any():  # likes go to posts, follows to accounts
+        others &= same_kind
+    others = np.flatnonzero(others)
     weight = graph.target_degrees()[others].astype(np.float64) if biased else None
     if weight is not None:
         weight = weight / weight.sum()
