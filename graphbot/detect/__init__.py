@@ -13,7 +13,18 @@ from ._registry import (
     register_detector,
     run_detector,
 )
+from .catchsync import CatchSync, catchsync
+from .charikar import Charikar, charikar
+from .community import CoactionCommunity, coaction_community
+from .copycatch import CopyCatch, copycatch
+from .dcube import DCube, dcube
 from .degree import DegreeBaseline, degree_baseline
+from .ensemble import Ensemble, ensemble
+from .fbox import FBox, fbox
+from .fraudar import Fraudar, fraudar
+from .holoscope import HoloScope, holoscope
+from .spoken import SpokEn, spoken
+from .synchrotrap import SynchroTrap, synchrotrap
 
 __all__ = [
     "Detector",
@@ -23,5 +34,27 @@ __all__ = [
     "register_detector",
     "run_detector",
     "degree_baseline",
+    "coaction_community",
+    "CoactionCommunity",
+    "ensemble",
+    "Ensemble",
     "DegreeBaseline",
+    "fraudar",
+    "Fraudar",
+    "charikar",
+    "Charikar",
+    "dcube",
+    "DCube",
+    "spoken",
+    "SpokEn",
+    "fbox",
+    "FBox",
+    "catchsync",
+    "CatchSync",
+    "holoscope",
+    "HoloScope",
+    "copycatch",
+    "CopyCatch",
+    "synchrotrap",
+    "SynchroTrap",
 ]
