@@ -1,4 +1,4 @@
-"""Lockstep detectors (CopyCatch, SynchroTrap) on planted farms, with Fraudar alongside.
+"""Lockstep detectors (CopyCatch, SynchroTrap, BurstLink) on planted farms, Fraudar alongside.
 
 Quality: a farm of 200 bots on 100 low-popularity targets, each target's farm
 events inside a 6-hour window, planted in two backgrounds -- the synthetic
@@ -17,6 +17,8 @@ Run::
     python benchmarks/bench_lockstep.py                 # quality table, a few minutes
     python benchmarks/bench_lockstep.py --speed         # + 10M-event run
     python benchmarks/bench_lockstep.py --quick         # densities 0.05, 0.3 only
+    python benchmarks/bench_lockstep.py --methods burstlink --densities 0.02 0.05 \
+        --camouflages biased hijacked --seed 1          # a narrower run, another seed
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from graphbot import InteractionGraph
-from graphbot.detect import available_detectors, copycatch, synchrotrap
+from graphbot.detect import available_detectors, burstlink, copycatch, synchrotrap
 from graphbot.evaluate.metrics import detection_scores
 from graphbot.synth import inject_farm, instagram_world
 
@@ -61,7 +63,7 @@ def movielens(data_dir: Path = DATA) -> InteractionGraph:
 
 
 def detectors(with_fraudar: bool) -> dict:
-    out = {"copycatch": copycatch, "synchrotrap": synchrotrap}
+    out = {"copycatch": copycatch, "synchrotrap": synchrotrap, "burstlink": burstlink}
     if with_fraudar and "fraudar" in available_detectors():
         from graphbot.detect import fraudar
 
@@ -69,11 +71,13 @@ def detectors(with_fraudar: bool) -> dict:
     return out
 
 
-def quality(backgrounds: dict, densities, methods: dict) -> pd.DataFrame:
+def quality(
+    backgrounds: dict, densities, methods: dict, camouflages=CAMOUFLAGES, farm_seed: int = 1
+) -> pd.DataFrame:
     rows = []
     for bg_name, (bg, kind) in backgrounds.items():
         for density in densities:
-            for camo in CAMOUFLAGES:
+            for camo in camouflages:
                 graph, truth = inject_farm(
                     bg,
                     kind=kind,
@@ -83,7 +87,7 @@ def quality(backgrounds: dict, densities, methods: dict) -> pd.DataFrame:
                     window=6 * 3600,
                     camouflage=camo,
                     camouflage_amount=1.0,
-                    rng=1,
+                    rng=farm_seed,
                 )
                 bots = truth.bot_mask(graph)
                 for name, fn in methods.items():
@@ -168,7 +172,7 @@ def big_world(n_events: int, seed: int = 0) -> tuple[InteractionGraph, np.ndarra
 
 def speed_child(method: str, n_events: int) -> None:
     graph, bots = big_world(n_events)
-    fn = {"copycatch": copycatch, "synchrotrap": synchrotrap}[method]
+    fn = {"copycatch": copycatch, "synchrotrap": synchrotrap, "burstlink": burstlink}[method]
     fn(graph.subgraph(users=np.arange(50), targets=None), rng=0)  # compile numba kernels
     t0 = time.perf_counter()
     result = fn(graph, progress=True, rng=0)
@@ -194,7 +198,7 @@ def speed_child(method: str, n_events: int) -> None:
 
 def speed(n_events: int) -> None:
     print(f"\nSpeed: {n_events:,} events, each detector in a subprocess")
-    for method in ("copycatch", "synchrotrap"):
+    for method in ("copycatch", "synchrotrap", "burstlink"):
         out = subprocess.run(
             [sys.executable, __file__, "--speed-child", method, "--events", str(n_events)],
             stdout=subprocess.PIPE,
@@ -220,18 +224,27 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="densities 0.05 and 0.3 only")
     parser.add_argument("--no-quality", action="store_true")
     parser.add_argument("--with-fraudar", action="store_true", help="add Fraudar for contrast")
+    parser.add_argument("--densities", type=float, nargs="+", help="override the densities")
+    parser.add_argument("--camouflages", nargs="+", choices=CAMOUFLAGES, default=CAMOUFLAGES)
+    parser.add_argument("--methods", nargs="+", help="subset of copycatch synchrotrap burstlink")
+    parser.add_argument("--seed", type=int, default=0, help="world seed; the farm uses seed + 1")
     parser.add_argument("--speed-child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.speed_child:
         speed_child(args.speed_child, args.events)
         return
     if not args.no_quality:
-        world, lookalikes = instagram_world(20_000, rng=0, return_lookalikes=True)
+        world, lookalikes = instagram_world(20_000, rng=args.seed, return_lookalikes=True)
         backgrounds = {"ig": (world, "like")}
         if (DATA / "movielens-100k").is_dir():
             backgrounds["ml"] = (movielens(), "rate")
         methods = detectors(args.with_fraudar)
-        table = quality(backgrounds, (0.05, 0.3) if args.quick else DENSITIES, methods)
+        if args.methods:
+            methods = {k: v for k, v in methods.items() if k in args.methods}
+        densities = args.densities or ((0.05, 0.3) if args.quick else DENSITIES)
+        table = quality(
+            backgrounds, densities, methods, tuple(args.camouflages), farm_seed=args.seed + 1
+        )
         print("\nF1 (normal users flagged, %)")
         table["cell"] = [
             f"{f:.2f} ({p:.2f}%)" for f, p in zip(table["f1"], table["normal_flagged_pct"])

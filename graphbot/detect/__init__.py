@@ -13,6 +13,7 @@ from ._registry import (
     register_detector,
     run_detector,
 )
+from .burstlink import BurstLink, burstlink
 from .catchsync import CatchSync, catchsync
 from .charikar import Charikar, charikar
 from .community import CoactionCommunity, coaction_community
@@ -57,4 +58,6 @@ __all__ = [
     "CopyCatch",
     "synchrotrap",
     "SynchroTrap",
+    "burstlink",
+    "BurstLink",
 ]

@@ -1,6 +1,7 @@
 """Import every detector module so each registers itself."""
 
 from . import (
+    burstlink,  # noqa: F401
     catchsync,  # noqa: F401
     charikar,  # noqa: F401
     community,  # noqa: F401

@@ -140,6 +140,8 @@ def _background(name: str, seed: int, profile: str, data_dir: str | None) -> Int
         from ..synth import instagram_world
 
         return instagram_world(n_users=_profile(profile)["synthetic_users"], rng=seed)
+    if data_dir is None:  # resolved (or found missing) once by the caller; never re-read the env
+        raise DatasetNotFoundError(f"no data directory: the {name} background is skipped")
     if name == "movielens":
         return datasets.load_movielens(data_dir)
     if name == "vews":
