@@ -17,15 +17,37 @@ the top-k singular vectors. With times, targets are also weighted by their
 sudden drop (``1 + log1p(slope * fall)`` scaled to [1, 2]), and the seeding
 SVD runs on the matricized users x (target, day) tensor.
 
+With ratings (``graph.weights``, e.g. 1..5 stars) a third ratio joins the sum:
+the *rating deviation* of the target, how far the ratings it gets from A are
+from those it gets from everyone else (the TKDE version of the paper). As in
+the authors' reference code, ratings fall into low / neutral / high thirds of
+the rating range (1..5 stars: [1, 2.5), [2.5, 4), [4, 5]), neutral ones are
+dropped, and for each target
+
+    kappa(v) = KL(s_A(v) || s_{U \\ A}(v)) * min(a / o, o / a)
+
+with ``s`` the two-bin (low, high) histograms plus one pseudo-count per bin
+and ``a = n_A(v) + 1``, ``o = n_{U \\ A}(v) + 1`` the rating counts (the
+balance factor keeps a target A barely touches, or owns outright, from
+counting as deviating). The ratio is ``min(kappa(v) / kappa_max, 1)`` with
+``kappa_max`` the largest kappa given any whole seed set of the round, and it
+is updated with every removal like the other ratios. The formula follows the
+authors' reference code (``suspratedivergence``).
+
 Departures from the paper, each for a measured reason: seeds also come from
 column-scaled SVDs (``seed_scaling``), since with plain SVDs a low-density
 farm owned no top singular vector in our worlds; the drop weight uses log1p
 scaling (the reference code's option) so one viral post does not squash
-every other drop; seed sets are capped from 50k users (the paper: 500k).
-Rating deviation (the TKDE extension) is not implemented.
+every other drop; seed sets are capped from 50k users (the paper: 500k);
+ratings do not enter the seeding SVD (the reference code can add rating bins
+to the matricized tensor); ``kappa_max`` is shared by all seeds of a round (the
+reference code rescales per start set, which let a 15-user seed on one target
+outrank the whole farm in our worlds); ``use_ratings="auto"`` ignores constant
+weights.
 
 ``needs_times=False``: without timestamps HoloScope runs on topology alone;
-with them it uses bursts and drops automatically (``use_times="auto"``).
+with them it uses bursts and drops automatically (``use_times="auto"``), and
+rating deviation when the graph has varying weights (``use_ratings="auto"``).
 """
 
 from __future__ import annotations
@@ -41,6 +63,14 @@ from ..graph import InteractionGraph
 from ..result import DetectionResult, SuspiciousGroup
 from ._bursts import target_bursts
 from ._groups import block_stats
+from ._ratings import (
+    rating_counts,
+    rating_deviation,
+    rating_totals,
+    ratings_enabled,
+    seed_ratings,
+    seed_scale,
+)
 from ._registry import check_graph, make_result, register_detector
 from ._shaving import shave
 from ._spectral import members_first, truncated_svd
@@ -51,6 +81,9 @@ __all__ = ["holoscope"]
 #: users, the strongest loadings first. The paper does so from 500k users; shaving costs
 #: ``sum_v deg_A(v)^2`` per seed, so on two cores we start at 50k (a 1M-event world).
 SEED_CAP_FROM = 50_000
+
+#: Rating bins as fractions of the rating range: below LOW is a low rating, from HIGH on
+#: a high one, neutral between (1..5 stars: [1, 2.5), [2.5, 4), [4, 5], the reference code's).
 
 
 @register_detector(
@@ -66,6 +99,7 @@ def holoscope(
     k: int = 25,
     base: float = 32.0,
     use_times: str = "auto",
+    use_ratings: str = "auto",
     time_bin: float = 3600.0,
     max_bins: int = 500,
     multi_burst: float = 0.5,
@@ -87,6 +121,10 @@ def holoscope(
     use_times : {"auto", "yes", "no"}
         Use burst and drop signals: when the graph has times ("auto"),
         always ("yes", error without times) or never.
+    use_ratings : {"auto", "yes", "no"}
+        Use the rating-deviation signal on ``graph.weights`` (ratings): when
+        the graph has weights that are not all equal ("auto"), always ("yes",
+        error without weights) or never. Graphs without weights are unaffected.
     time_bin : float
         Smallest bin (seconds) of the per-target time series.
     max_bins : int
@@ -117,19 +155,21 @@ def holoscope(
         come first. Groups: the best block of each round with its HS value. ``evidence``:
         ``target_weight`` (P(v) of the first block), ``target_contrast`` (its
         f_A(v)/f_U(v)), ``target_burst_ratio`` (its share of v's in-burst
-        events), and with times ``drop_weight``, ``burst_start``,
+        events), with ratings ``rating_deviation`` (its rating-deviation
+        ratio in [0, 1]) and ``rating_scale`` (the first round's
+        ``kappa_max``), and with times ``drop_weight``, ``burst_start``,
         ``burst_peak``, ``drop_slope``, ``drop_fall``, ``bin_width`` per target
         (the per-target series is the histogram of ``graph.times`` of the
         target's events at ``bin_width``); ``objective_curve`` (HS along the
         shaving of the winning seed), ``seed_sizes``, ``local_blocks`` ((HS,
-        size) per seed).
+        size) per seed). ``meta``: ``used_times``, ``used_ratings``.
 
     References
     ----------
     .. [1] S. Liu, B. Hooi, C. Faloutsos. "HoloScope: Topology-and-Spike Aware
        Fraud Detection." CIKM 2017.
     .. [2] S. Liu, B. Hooi, C. Faloutsos. "A Contrast Metric for Fraud
-       Detection in Rich Graphs." IEEE TKDE 31(12), 2019.
+       Detection in Rich Graphs." IEEE TKDE 31(12), 2019 (rating deviation).
 
     Examples
     --------
@@ -142,12 +182,20 @@ def holoscope(
     >>> r = holoscope(g, k=3, rng=0)
     >>> sorted(r.user_ids[r.flagged()].tolist()) == list(range(300, 320))
     True
+    >>> stars = np.r_[rng.integers(1, 6, 1500), np.full(200, 5)]  # the farm rates 5 stars
+    >>> rated = InteractionGraph.from_events(np.r_[u, bu], np.r_[t, bt], weights=stars)
+    >>> r = holoscope(rated, k=3, rng=0)
+    >>> deviation = r.evidence["rating_deviation"]
+    >>> farm = rated.target_index(np.arange(200, 210))
+    >>> r.meta["used_ratings"], bool(deviation[farm].min() > np.median(deviation))
+    (True, True)
     """
     started = time.perf_counter()
     check_graph(graph, "holoscope")
     k = check_int("k", k, low=1)
     base = check_number("base", base, low=1.0, low_inclusive=False, what="a number > 1")
     check_choice("use_times", use_times, ("auto", "yes", "no"))
+    check_choice("use_ratings", use_ratings, ("auto", "yes", "no"))
     time_bin = check_number(
         "time_bin", time_bin, low=0.0, low_inclusive=False, what="a positive number of seconds"
     )
@@ -162,12 +210,16 @@ def holoscope(
     if use_times == "yes":
         graph.require_times("holoscope(use_times='yes')")
     timed = graph.has_times and use_times != "no" and graph.n_events > 0
+    rated = ratings_enabled(graph, use_ratings)
 
     weights, burst, evidence = _prepare(graph, timed, time_bin, max_bins, multi_burst)
+    ratings = rating_counts(graph) if rated else None
     seed_matrices = _seed_matrices(graph, weights, evidence, timed, seed_bin, seed_scaling)
     groups, first, removed = [], None, np.zeros(graph.n_users, dtype=bool)
     for _ in range(n_blocks):
-        found = _best_block(weights, burst, seed_matrices, removed, k, base, timed, generator)
+        found = _best_block(
+            weights, burst, ratings, seed_matrices, removed, k, base, timed, generator
+        )
         if found is None:
             break
         first = first or found
@@ -183,6 +235,8 @@ def holoscope(
             "curve": np.zeros(0),
             "sizes": [],
             "local": [],
+            "rating_deviation": np.zeros(graph.n_targets),
+            "rating_scale": 1.0,
         }
     scores = _user_scores(weights @ first["target_weight"], first["local"], graph.n_users)
     scores = members_first(scores, [g.users for g in groups])
@@ -194,10 +248,14 @@ def holoscope(
             "local_blocks": [(b, len(u)) for u, b in first["local"]],
         }
     )
+    if rated:
+        evidence["rating_deviation"] = first["rating_deviation"]
+        evidence["rating_scale"] = first["rating_scale"]
     params = {
         "k": k,
         "base": base,
         "use_times": use_times,
+        "use_ratings": use_ratings,
         "time_bin": time_bin,
         "max_bins": max_bins,
         "multi_burst": multi_burst,
@@ -213,7 +271,7 @@ def holoscope(
         groups,
         params=params,
         started=started,
-        meta={"used_times": bool(timed)},
+        meta={"used_times": bool(timed), "used_ratings": bool(rated)},
         evidence=evidence,
     )
 
@@ -321,26 +379,35 @@ def _seed_sets(
     return seeds
 
 
-def _best_block(weights, burst, seed_matrices, removed, k, base, timed, generator):
+def _best_block(weights, burst, ratings, seed_matrices, removed, k, base, timed, generator):
     """Greedy shaving from each distinct seed set; every seed's best prefix is a local block."""
     if removed.any():  # zero earlier members' entries, keeping the shared sparsity pattern
         gone = np.repeat(removed, np.diff(weights.indptr))
         weights, burst = weights.copy(), burst.copy()
         weights.data[gone] = 0.0
         burst.data[gone] = 0.0
+        if ratings is not None:
+            ratings = {key: m.copy() for key, m in ratings.items()}
+            for m in ratings.values():
+                m.data[gone] = 0.0
         keep = sp.diags((~removed).astype(np.float64))
         seed_matrices = [sp.csr_matrix(keep @ m) for m in seed_matrices]
     total_f = np.asarray(weights.sum(axis=0)).ravel()
     total_b = np.asarray(burst.sum(axis=0)).ravel()
+    r_u = rating_totals(ratings, weights.shape[1])
     local, curves, sizes = [], [], []
-    seen: set[bytes] = set()
+    seeds, seen = [], set()
     for rows in (r for m in seed_matrices for r in _seed_sets(m, k, generator)):
         rows = rows[~removed[rows]]
-        if len(rows) == 0 or rows.tobytes() in seen:
-            continue
-        seen.add(rows.tobytes())
+        if len(rows) and rows.tobytes() not in seen:
+            seen.add(rows.tobytes())
+            seeds.append(rows)
+    # one kappa_max for every seed of the round, so their HS values stay comparable
+    r_scale = max((seed_scale(ratings, rows, r_u) for rows in seeds), default=1.0)
+    for rows in seeds:
         sub, sub_b = weights[rows], burst[rows]
         csc = sub.tocsc()
+        rdata = seed_ratings(ratings, rows)
         order, curve = shave(
             sub.indptr,
             sub.indices,
@@ -353,6 +420,10 @@ def _best_block(weights, burst, seed_matrices, removed, k, base, timed, generato
             total_b,
             float(base),
             timed,
+            rdata,
+            r_u,
+            r_scale,
+            ratings is not None,
         )
         cut = int(np.argmax(curve))  # curve[i] = HS after removing i users
         local.append((np.sort(rows[order[cut:]]), float(curve[cut])))
@@ -362,8 +433,9 @@ def _best_block(weights, burst, seed_matrices, removed, k, base, timed, generato
         return None
     win = int(np.argmax([value for _, value in local]))
     users, value = local[win]
-    target_weight = _target_weight(weights, burst, users, total_f, total_b, base, timed)
-    return {
+    rating = None if ratings is None else (ratings, r_u, r_scale)
+    target_weight = _target_weight(weights, burst, users, total_f, total_b, base, timed, rating)
+    found = {
         "users": users,
         "hs": value,
         "target_weight": target_weight,
@@ -371,6 +443,10 @@ def _best_block(weights, burst, seed_matrices, removed, k, base, timed, generato
         "sizes": sizes,
         "local": local,
     }
+    if rating is not None:
+        found["rating_deviation"] = rating_deviation(ratings, users, r_u, r_scale)
+        found["rating_scale"] = r_scale
+    return found
 
 
 def _user_scores(credit: np.ndarray, local: list, n_users: int) -> np.ndarray:
@@ -385,11 +461,18 @@ def _user_scores(credit: np.ndarray, local: list, n_users: int) -> np.ndarray:
     return scores
 
 
-def _target_weight(weights, burst, users, total_f, total_b, base, timed) -> np.ndarray:
-    """P(v) for block ``users``, recomputed from scratch (no drift from the incremental run)."""
+def _target_weight(weights, burst, users, total_f, total_b, base, timed, rating=None) -> np.ndarray:
+    """P(v) for block ``users``, recomputed from scratch (no drift from the incremental run).
+
+    ``rating``: None, or ``(ratings, r_u, r_scale)`` to add the rating-deviation ratio.
+    """
     contrast, burst_ratio = _ratios(weights, burst, users, total_f, total_b)
     f_a = contrast * total_f
     ratio, n_ratios = (contrast + burst_ratio, 2) if timed else (contrast, 1)
+    if rating is not None:
+        ratings, r_u, r_scale = rating
+        ratio = ratio + rating_deviation(ratings, users, r_u, r_scale)
+        n_ratios += 1
     return np.where(f_a > 0, base ** (ratio - n_ratios), 0.0)
 
 
