@@ -151,22 +151,22 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"world: {graph!r}; planted {truth.n_bots} bots in {len(truth.farms)} farms "
           f"({', '.join(f.farm_id for f in truth.farms)})", flush=True)
     names = _split_names(args.detectors) or available_detectors()
+    farm_masks = {f"recall_{f.farm_id}": m for f, m in zip(truth.farms, truth.farm_masks(graph))}
     rows, results = [], {}
     for name in names:
         spec = get_detector(name)
         result = spec.function(graph, **{**spec.demo_params, "rng": args.seed})
         results[name] = result
         s = detection_scores(result, truth, graph)
-        per_farm = [float(m[result.flagged()].sum() / m.sum()) for m in truth.farm_masks(graph)]
+        flagged = result.flagged()
         rows.append({"detector": name, "family": spec.family, "flagged": int(s["n_flagged"]),
                      "precision": s["precision"], "recall": s["recall"], "f1": s["f1"],
                      "roc_auc": s["roc_auc"], "fp_rate": s["fp_rate"],
-                     **{f"recall_{f.farm_id}": r for f, r in zip(truth.farms, per_farm)},
+                     **{col: float(m[flagged].sum() / m.sum()) for col, m in farm_masks.items()},
                      "seconds": result.meta["runtime_s"]})
         print(f"  {name:<20} done in {result.meta['runtime_s']:.1f} s", flush=True)
     table = pd.DataFrame(rows)
-    farm_cols = [f"recall_{f.farm_id}" for f in truth.farms]
-    shown = table[["detector", "flagged", "precision", "recall", "f1", *farm_cols, "seconds"]]
+    shown = table[["detector", "flagged", "precision", "recall", "f1", *farm_masks, "seconds"]]
     print("\nprecision / recall / F1 over all planted bots; recall_<farm> per farm:")
     print(shown.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
     _write_demo_outputs(args.out, graph, truth, table, results)

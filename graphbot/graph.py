@@ -354,17 +354,8 @@ class InteractionGraph:
         event_mask = keep_u[self.users] & keep_t[self.targets]
         new_u = np.cumsum(keep_u, dtype=np.int64) - 1
         new_t = np.cumsum(keep_t, dtype=np.int64) - 1
-        return InteractionGraph(
-            new_u[self.users[event_mask]],
-            new_t[self.targets[event_mask]],
-            user_ids=self.user_ids[keep_u],
-            target_ids=self.target_ids[keep_t],
-            times=None if self.times is None else self.times[event_mask],
-            kinds=self.kinds[event_mask],
-            weights=None if self.weights is None else self.weights[event_mask],
-            target_owners=None if self.target_owners is None else self.target_owners[keep_t],
-            user_created=None if self.user_created is None else self.user_created[keep_u],
-        )
+        users, targets = new_u[self.users[event_mask]], new_t[self.targets[event_mask]]
+        return self._derive(users, targets, event_mask, keep_u, keep_t)
 
     def reordered(
         self, user_order: np.ndarray | None = None, target_order: np.ndarray | None = None
@@ -392,29 +383,38 @@ class InteractionGraph:
         u_pos[u_order] = np.arange(self.n_users)
         t_pos = np.empty(self.n_targets, dtype=np.int64)
         t_pos[t_order] = np.arange(self.n_targets)
-        return InteractionGraph(
-            u_pos[self.users],
-            t_pos[self.targets],
-            user_ids=self.user_ids[u_order],
-            target_ids=self.target_ids[t_order],
-            times=self.times,
-            kinds=self.kinds,
-            weights=self.weights,
-            target_owners=None if self.target_owners is None else self.target_owners[t_order],
-            user_created=None if self.user_created is None else self.user_created[u_order],
-        )
+        return self._derive(u_pos[self.users], t_pos[self.targets], None, u_order, t_order)
 
     def _replace_events(self, mask: np.ndarray) -> InteractionGraph:
+        return self._derive(self.users[mask], self.targets[mask], mask, None, None)
+
+    def _derive(
+        self,
+        users: np.ndarray,
+        targets: np.ndarray,
+        events: np.ndarray | None,
+        user_sel: np.ndarray | None,
+        target_sel: np.ndarray | None,
+    ) -> InteractionGraph:
+        """A graph with new event endpoints; other columns follow the selections.
+
+        ``events`` selects the per-event columns, ``user_sel`` / ``target_sel``
+        the per-user / per-target ones (None keeps a column as it is).
+        """
+
+        def pick(column: np.ndarray | None, sel: np.ndarray | None) -> np.ndarray | None:
+            return column if column is None or sel is None else column[sel]
+
         return InteractionGraph(
-            self.users[mask],
-            self.targets[mask],
-            user_ids=self.user_ids,
-            target_ids=self.target_ids,
-            times=None if self.times is None else self.times[mask],
-            kinds=self.kinds[mask],
-            weights=None if self.weights is None else self.weights[mask],
-            target_owners=self.target_owners,
-            user_created=self.user_created,
+            users,
+            targets,
+            user_ids=pick(self.user_ids, user_sel),
+            target_ids=pick(self.target_ids, target_sel),
+            times=pick(self.times, events),
+            kinds=pick(self.kinds, events),
+            weights=pick(self.weights, events),
+            target_owners=pick(self.target_owners, target_sel),
+            user_created=pick(self.user_created, user_sel),
         )
 
 

@@ -1,5 +1,8 @@
 """Detector registry and the thin estimator classes built from detector functions.
 
+Importing :mod:`graphbot.detect` (which any import of this module does first)
+imports every detector module, and each registers itself here.
+
 A detector is a function ``name(graph, *, ..., rng=None) -> DetectionResult``.
 :func:`register_detector` records it with its family and whether it needs
 timestamps, and builds the matching scikit-learn style class (parameters stored
@@ -141,7 +144,6 @@ def available_detectors(*, family: str | None = None, needs_times: bool | None =
     >>> "degree" in available_detectors()
     True
     """
-    _load_all()
     return [
         name
         for name, spec in _REGISTRY.items()
@@ -152,7 +154,6 @@ def available_detectors(*, family: str | None = None, needs_times: bool | None =
 
 def get_detector(name: str) -> DetectorSpec:
     """The registry entry of detector ``name``."""
-    _load_all()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -164,10 +165,6 @@ def get_detector(name: str) -> DetectorSpec:
 def run_detector(name: str, graph: InteractionGraph, **params: Any) -> DetectionResult:
     """Run registered detector ``name`` on ``graph`` with ``params``."""
     return get_detector(name).function(graph, **params)
-
-
-def _load_all() -> None:
-    from . import _all  # noqa: F401  (importing registers every detector)
 
 
 def check_graph(graph: object, who: str, *, needs_times: bool = False) -> InteractionGraph:

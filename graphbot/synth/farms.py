@@ -20,7 +20,7 @@ from .._checks import check_choice, check_fraction, check_int, check_number
 from .._rng import RNGLike, resolve_rng
 from ..errors import InvalidParameterError
 from ..graph import InteractionGraph, kind_code
-from ..io import union
+from ..io import from_events, union
 from ._time import DAY, HOUR
 from .truth import FarmTruth, GroundTruth
 
@@ -304,8 +304,6 @@ def _camouflage(
 def _events_graph(
     graph: InteractionGraph, frame: pd.DataFrame, created: dict[Any, float]
 ) -> InteractionGraph:
-    from ..io import from_events
-
     owners = None
     if graph.target_owners is not None:
         known = pd.Series(graph.target_owners, index=graph.target_ids)
