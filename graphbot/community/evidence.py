@@ -126,11 +126,11 @@ def _target_overlap(graph: InteractionGraph, members: np.ndarray) -> tuple[float
     sub = graph.csr[members]
     counts = np.bincount(sub.indices, minlength=graph.n_targets)
     hit = counts[counts > 0].astype(np.float64)
+    shared = np.flatnonzero(counts > 1)
     n = len(members)
     if n < 2 or hit.sum() == 0:
-        return 0.0, np.flatnonzero(counts > 1)
-    overlap = float((hit * (hit - 1)).sum() / ((n - 1) * hit.sum()))
-    return overlap, np.flatnonzero(counts > 1)
+        return 0.0, shared
+    return float((hit * (hit - 1)).sum() / ((n - 1) * hit.sum())), shared
 
 
 def _synchrony(times: np.ndarray, targets: np.ndarray, window: float) -> float:

@@ -20,7 +20,7 @@ import pandas as pd
 from ..graph import InteractionGraph, kind_code
 from ._lockstep_kernels import segment_order, sorted_unique
 
-__all__ = ["LockstepEvents", "lockstep_events"]
+__all__ = ["LockstepEvents", "lockstep_events", "kinds_tuple"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class LockstepEvents:
     targets: np.ndarray
     times: np.ndarray
     owners: np.ndarray  # owner code per event (the target itself when owners are unknown)
+    target_owner: np.ndarray  # owner code per target (same codes)
     n_users: int
     n_targets: int
     n_owners: int
@@ -48,6 +49,11 @@ class LockstepEvents:
     def n_events(self) -> int:
         """Number of eligible events."""
         return len(self.users)
+
+
+def kinds_tuple(kinds: str | tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The ``kinds`` parameter as a tuple (one kind may be given as a string)."""
+    return None if kinds is None else (kinds,) if isinstance(kinds, str) else tuple(kinds)
 
 
 def lockstep_events(
@@ -91,6 +97,7 @@ def lockstep_events(
         targets,
         times,
         owners,
+        owner_codes,
         graph.n_users,
         graph.n_targets,
         n_owners,

@@ -125,6 +125,44 @@ def _row(
     return n_touched
 
 
+@njit(cache=True)
+def _row_scratch(n_users):
+    """Per-chunk scratch arrays of :func:`_row`: marker, acc, touched, first, last."""
+    return (
+        np.full(n_users, -1, dtype=np.int64),
+        np.zeros(n_users, dtype=np.int32),
+        np.empty(n_users, dtype=np.int64),
+        np.zeros(n_users, dtype=np.int64),
+        np.zeros(n_users, dtype=np.int64),
+    )
+
+
+@njit(cache=True)
+def _kept_row(
+    u, u_ptr, u_tgt, u_time, t_ptr, t_user, t_time, window, min_shared, min_span, n_targets, scratch
+):
+    """Run :func:`_row` for ``u`` and keep the entries passing both thresholds.
+
+    The kept columns are moved to the front of ``touched`` (unsorted) and their
+    counts stay in ``acc``; the caller must reset ``acc`` of those columns.
+    Returns how many were kept.
+    """
+    marker, acc, touched, first, last = scratch
+    m = _row(
+        u, u_ptr, u_tgt, u_time, t_ptr, t_user, t_time, window, marker, acc, touched, n_targets,
+        first, last,
+    )  # fmt: skip
+    k = 0
+    for i in range(m):
+        v = touched[i]
+        if acc[v] >= min_shared and last[v] - first[v] >= min_span:
+            touched[k] = v
+            k += 1
+        else:
+            acc[v] = 0
+    return k
+
+
 @njit(cache=True, parallel=True)
 def count_coaction_rows(
     lo,
@@ -150,35 +188,16 @@ def count_coaction_rows(
     """
     span = hi - lo
     for c in prange(n_chunks):
-        marker = np.full(n_users, -1, dtype=np.int64)
-        acc = np.zeros(n_users, dtype=np.int32)
-        touched = np.empty(n_users, dtype=np.int64)
-        first = np.zeros(n_users, dtype=np.int64)
-        last = np.zeros(n_users, dtype=np.int64)
+        scratch = _row_scratch(n_users)
+        acc, touched = scratch[1], scratch[2]
         for u in range(lo + span * c // n_chunks, lo + span * (c + 1) // n_chunks):
-            m = _row(
-                u,
-                u_ptr,
-                u_tgt,
-                u_time,
-                t_ptr,
-                t_user,
-                t_time,
-                window,
-                marker,
-                acc,
-                touched,
-                n_targets,
-                first,
-                last,
-            )
-            cnt = 0
-            for i in range(m):
-                v = touched[i]
-                if acc[v] >= min_shared and last[v] - first[v] >= min_span:
-                    cnt += 1
-                acc[v] = 0
-            row_nnz[u] = cnt
+            k = _kept_row(
+                u, u_ptr, u_tgt, u_time, t_ptr, t_user, t_time, window, min_shared, min_span,
+                n_targets, scratch,
+            )  # fmt: skip
+            for i in range(k):
+                acc[touched[i]] = 0
+            row_nnz[u] = k
 
 
 @njit(cache=True, parallel=True)
@@ -204,36 +223,19 @@ def fill_coaction_rows(
     """Pass 2: write the entries counted by :func:`count_coaction_rows` (sorted columns)."""
     span = hi - lo
     for c in prange(n_chunks):
-        marker = np.full(n_users, -1, dtype=np.int64)
-        acc = np.zeros(n_users, dtype=np.int32)
-        touched = np.empty(n_users, dtype=np.int64)
-        first = np.zeros(n_users, dtype=np.int64)
-        last = np.zeros(n_users, dtype=np.int64)
+        scratch = _row_scratch(n_users)
+        acc, touched = scratch[1], scratch[2]
         for u in range(lo + span * c // n_chunks, lo + span * (c + 1) // n_chunks):
-            m = _row(
-                u,
-                u_ptr,
-                u_tgt,
-                u_time,
-                t_ptr,
-                t_user,
-                t_time,
-                window,
-                marker,
-                acc,
-                touched,
-                n_targets,
-                first,
-                last,
-            )
+            k = _kept_row(
+                u, u_ptr, u_tgt, u_time, t_ptr, t_user, t_time, window, min_shared, min_span,
+                n_targets, scratch,
+            )  # fmt: skip
             pos = indptr[u]
-            cols = np.sort(touched[:m])
-            for i in range(m):
+            cols = np.sort(touched[:k])
+            for i in range(k):
                 v = cols[i]
-                if acc[v] >= min_shared and last[v] - first[v] >= min_span:
-                    out_idx[pos] = v
-                    out_val[pos] = acc[v]
-                    pos += 1
+                out_idx[pos + i] = v
+                out_val[pos + i] = acc[v]
                 acc[v] = 0
 
 

@@ -16,7 +16,7 @@ from ..graph import InteractionGraph
 from ._shaving import rating_divergences
 
 __all__ = [
-    "RATING_LOW", "RATING_HIGH", "ratings_enabled", "rating_counts", "rating_totals",
+    "RATING_LOW", "RATING_HIGH", "ratings_enabled", "event_slots", "rating_counts", "rating_totals",
     "rating_deviation", "seed_ratings", "seed_scale",
 ]  # fmt: skip
 
@@ -37,15 +37,25 @@ def ratings_enabled(graph: InteractionGraph, use_ratings: str) -> bool:
     return use_ratings == "yes" or bool(graph.weights.max() > graph.weights.min())
 
 
+def event_slots(graph: InteractionGraph) -> np.ndarray:
+    """Position in ``graph.csr.data`` of each event's (user, target) entry.
+
+    ``np.bincount(event_slots(graph), weights=per_event, minlength=graph.csr.nnz)``
+    sums a per-event value onto the CSR pattern (row-major keys are sorted).
+    """
+    counts = graph.csr
+    keys = np.repeat(np.arange(graph.n_users, dtype=np.int64), np.diff(counts.indptr))
+    keys = keys * graph.n_targets + counts.indices
+    return np.searchsorted(keys, graph.users.astype(np.int64) * graph.n_targets + graph.targets)
+
+
 def rating_counts(graph: InteractionGraph) -> dict[str, sp.csr_matrix]:
     """Low, high and all ratings per user-target entry, on ``graph.csr``'s sparsity pattern."""
     counts = graph.csr
     rating = graph.weights.astype(np.float64)
     low, high = rating.min(), rating.max()
     frac = (rating - low) / (high - low) if high > low else np.full(len(rating), 0.5)
-    keys = np.repeat(np.arange(graph.n_users, dtype=np.int64), np.diff(counts.indptr))
-    keys = keys * graph.n_targets + counts.indices
-    slot = np.searchsorted(keys, graph.users.astype(np.int64) * graph.n_targets + graph.targets)
+    slot = event_slots(graph)
     out = {}
     for name, flag in (
         ("low", frac < RATING_LOW),

@@ -56,7 +56,7 @@ from ..graph import InteractionGraph
 from ..result import DetectionResult, SuspiciousGroup
 from ._burst_windows import distinct_moments, second_bursts
 from ._groups import block_stats
-from ._lockstep_events import LockstepEvents, lockstep_events
+from ._lockstep_events import LockstepEvents, kinds_tuple, lockstep_events
 from ._registry import check_graph, make_result, register_detector
 
 __all__ = ["burstlink"]
@@ -230,7 +230,7 @@ def _check_params(
             "p_user", p_user, low=0.0, high=1.0, low_inclusive=False, what="a probability in (0, 1]"
         ),
         "share": check_number("share", share, low=0.0, high=1.0, what="a fraction in [0, 1]"),
-        "kinds": None if kinds is None else (kinds,) if isinstance(kinds, str) else tuple(kinds),
+        "kinds": kinds_tuple(kinds),
         "ignore_mutual": bool(ignore_mutual),
     }
 
@@ -278,8 +278,7 @@ def _owner_hits(ev, b_target, b_lo, b_id, members, width) -> np.ndarray:
     night, an on-boarding list): lockstep is the same users together again and
     again, at different moments.
     """
-    owner = np.arange(ev.n_targets, dtype=np.int64)
-    owner[ev.targets] = ev.owners
+    owner = ev.target_owner
     when = ev.t_time[b_lo][b_id]
     # earliest burst per (user, owner), then ordered by user and time
     order = np.lexsort((when, owner[b_target[b_id]], members))

@@ -116,12 +116,13 @@ def catchsync(
     generator, seed = resolve_rng(rng)
 
     matrix = graph.biadjacency(binary=True)
-    values = np.column_stack([_feature(matrix, name, generator) for name in features])
-    active = np.diff(matrix.tocsc().indptr) > 0
+    degree, in_degree = graph.user_degrees(), graph.target_degrees()
+    values = np.column_stack(
+        [_feature(matrix, name, degree, in_degree, generator) for name in features]
+    )
+    active = in_degree > 0
     cell, edges = _grid_cells(values, active, n_cells)
     sync, norm, modal = _sync_normality(matrix, cell, active, min_degree)
-    degree = np.diff(matrix.indptr)
-    in_degree = np.diff(matrix.tocsc().indptr)
     zscore, expected = _null_zscore(sync, degree, cell, in_degree, degree >= min_degree)
     flagged = zscore > threshold
 
@@ -156,15 +157,21 @@ def catchsync(
     )
 
 
-def _feature(matrix: sp.csr_matrix, name: str, generator: np.random.Generator) -> np.ndarray:
-    target_deg = np.asarray(matrix.sum(axis=0)).ravel()
+def _feature(
+    matrix: sp.csr_matrix,
+    name: str,
+    user_deg: np.ndarray,
+    target_deg: np.ndarray,
+    generator: np.random.Generator,
+) -> np.ndarray:
+    target_deg = target_deg.astype(np.float64)
     if name == "in_degree":
         return target_deg
     if name == "authority":
         _, _, vt = truncated_svd(matrix, 1, generator)
         return np.abs(vt[0]) if len(vt) else np.zeros(matrix.shape[1])
-    user_deg = np.asarray(matrix.sum(axis=1)).ravel()
-    total = matrix.T @ user_deg  # follower_degree: mean activity of the target's users
+    # follower_degree: mean activity of the target's users
+    total = matrix.T @ user_deg.astype(np.float64)
     return np.divide(total, target_deg, out=np.zeros_like(total), where=target_deg > 0)
 
 

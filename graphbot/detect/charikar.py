@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
-
 from .._checks import check_int
 from .._rng import RNGLike, resolve_rng
 from ..graph import InteractionGraph
 from ..result import DetectionResult
 from ._registry import check_graph, make_result, register_detector
-from .fraudar import peel_result_parts
+from .fraudar import column_weights, peel_result_parts
 from .peeling import remove_blocks
 
 __all__ = ["charikar"]
@@ -75,7 +73,7 @@ def charikar(
     csr = graph.csr
     blocks = remove_blocks(
         csr.indptr, csr.indices, graph.n_targets, n_blocks,
-        lambda degrees: np.ones(len(degrees)), progress=progress,
+        lambda degrees: column_weights(degrees, "none"), progress=progress,
     )  # fmt: skip
     scores, groups, evidence = peel_result_parts(graph, blocks)
     params = {"n_blocks": n_blocks, "rng": seed}

@@ -51,7 +51,7 @@ from .._rng import RNGLike, resolve_rng
 from ..graph import InteractionGraph
 from ..result import DetectionResult, SuspiciousGroup
 from ._groups import block_stats
-from ._lockstep_events import LockstepEvents, lockstep_events
+from ._lockstep_events import LockstepEvents, kinds_tuple, lockstep_events
 from ._lockstep_kernels import (
     best_windows,
     pair_weighted_overlap,
@@ -236,11 +236,7 @@ def _check_params(
         "n_clusters": check_int("n_clusters", n_clusters, low=1),
         "max_seeds": check_int("max_seeds", max_seeds, low=1),
         "max_iter": check_int("max_iter", max_iter, low=1),
-        "kinds": None
-        if kinds is None
-        else tuple(kinds)
-        if not isinstance(kinds, str)
-        else (kinds,),
+        "kinds": kinds_tuple(kinds),
         "ignore_mutual": bool(ignore_mutual),
     }
 
@@ -264,7 +260,7 @@ def _seed_pairs(
     )
     overlap = sp.triu(member.T.tocsr() @ member, k=1).tocoo()
     t1, t2, shared = overlap.row, overlap.col, overlap.data.astype(np.float64)
-    owner = _target_owner(ev)
+    owner = ev.target_owner
     keep = (shared >= 2) & (owner[t1] != owner[t2])
     t1, t2, shared = t1[keep], t2[keep], shared[keep]
     n_active = max(int((ev.user_degree > 0).sum()), 1)
@@ -296,17 +292,11 @@ def _seed_pairs(
     return [(int(t1[i]), int(t2[i])) for i in good], centre
 
 
-def _target_owner(ev: LockstepEvents) -> np.ndarray:
-    owner = np.arange(ev.n_targets, dtype=np.int64)
-    owner[ev.targets] = ev.owners
-    return owner
-
-
 def _search(ev, seeds, centre, half, params, progress):
     """Run the local search from seeds until enough clusters or seeds run out."""
     from tqdm.auto import tqdm
 
-    owner = _target_owner(ev)
+    owner = ev.target_owner
     available = np.ones(ev.n_users, dtype=bool)
     covered = np.zeros(ev.n_targets, dtype=bool)
     clusters, n_tried, iterations = [], 0, []

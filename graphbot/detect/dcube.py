@@ -42,7 +42,13 @@ from ..graph import InteractionGraph
 from ..result import DetectionResult, SuspiciousGroup
 from ._groups import block_stats
 from ._registry import check_graph, make_result, register_detector
-from .peeling import _tree_argmin, _tree_build, _tree_decrease, _tree_fix_up
+from .peeling import (
+    _tree_argmin,
+    _tree_build,
+    _tree_decrease,
+    _tree_fix_up,
+    removal_order_scores,
+)
 
 __all__ = ["dcube", "event_tensor", "block_density"]
 
@@ -388,11 +394,7 @@ def _result_parts(graph, found, bin_seconds):
     evidence = {}
     if found:
         order, curve = found[0][3], found[0][4]
-        user_order = order[order[:, 0] == 0, 1]
-        rest = np.setdiff1d(np.arange(n_users), user_order, assume_unique=True)
-        position = np.empty(n_users, dtype=np.int64)
-        position[np.concatenate((user_order, rest))] = np.arange(n_users)
-        scores = (position + 1.0) / (n_users + 1.0)
+        scores = removal_order_scores(order[order[:, 0] == 0, 1], n_users)
         evidence = {"peeling_curve": curve}
     kept = [f for f in found if f[2] > 0]
     t0 = float(graph.times.min()) if graph.n_events else 0.0

@@ -119,9 +119,8 @@ def fbox(
 
     matrix = graph.biadjacency(binary=True)
     u, s, vt = truncated_svd(matrix, k, generator)
-    user_side = _side(np.diff(matrix.indptr), u * s, percentile, min_degree, min_bucket)
-    target_deg = np.bincount(matrix.indices, minlength=graph.n_targets)
-    target_side = _side(target_deg, vt.T * s, percentile, min_degree, min_bucket)
+    user_side = _side(graph.user_degrees(), u * s, percentile, min_degree, min_bucket)
+    target_side = _side(graph.target_degrees(), vt.T * s, percentile, min_degree, min_bucket)
 
     flagged = np.flatnonzero(user_side["flagged"])
     scores = members_first(user_side["badness"], [flagged])

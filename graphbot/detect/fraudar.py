@@ -38,7 +38,7 @@ from ..graph import InteractionGraph
 from ..result import DetectionResult, SuspiciousGroup
 from ._groups import block_stats
 from ._registry import check_graph, make_result, register_detector
-from .peeling import PeelResult, remove_blocks
+from .peeling import PeelResult, removal_order_scores, remove_blocks
 
 __all__ = ["fraudar", "column_weights"]
 
@@ -181,11 +181,7 @@ def peel_result_parts(
     evidence: dict[str, np.ndarray] = {}
     if blocks:
         first = blocks[0]
-        user_order = first.order[first.order < n_users]
-        survivors = np.setdiff1d(np.arange(n_users), user_order, assume_unique=True)
-        position = np.empty(n_users, dtype=np.int64)
-        position[np.concatenate((user_order, survivors))] = np.arange(n_users)
-        scores = (position + 1.0) / (n_users + 1.0)
+        scores = removal_order_scores(first.order[first.order < n_users], n_users)
         evidence = {"peeling_order": first.order, "peeling_curve": first.curve}
     else:
         scores = np.full(n_users, 0.5)

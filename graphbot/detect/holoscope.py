@@ -64,6 +64,7 @@ from ..result import DetectionResult, SuspiciousGroup
 from ._bursts import target_bursts
 from ._groups import block_stats
 from ._ratings import (
+    event_slots,
     rating_counts,
     rating_deviation,
     rating_totals,
@@ -294,12 +295,8 @@ def _prepare(
         max_bins=max_bins,
         multi_burst=multi_burst,
     )
-    # align per-event burst flags with the CSR entries (row-major keys are sorted)
-    keys = np.repeat(np.arange(graph.n_users, dtype=np.int64), np.diff(counts.indptr))
-    keys = keys * graph.n_targets + counts.indices
-    events = graph.users.astype(np.int64) * graph.n_targets + graph.targets
-    slot = np.searchsorted(keys, events)
-    burst.data = np.bincount(slot, weights=out["in_burst"], minlength=counts.nnz)
+    # align per-event burst flags with the CSR entries
+    burst.data = np.bincount(event_slots(graph), weights=out["in_burst"], minlength=counts.nnz)
     strength = np.log1p(out["drop_slope"] * out["drop_fall"])
     drop_weight = 1.0 + strength / strength.max() if strength.max() > 0 else np.ones(len(strength))
     weighted = counts.copy()  # same pattern and entry order as `burst`

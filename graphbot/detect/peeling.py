@@ -39,7 +39,10 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-__all__ = ["PeelResult", "peel_bipartite", "transpose_csr", "drop_block_edges", "remove_blocks"]
+__all__ = [
+    "PeelResult", "peel_bipartite", "transpose_csr", "drop_block_edges", "remove_blocks",
+    "removal_order_scores",
+]  # fmt: skip
 
 # NumPy's pairwise summation: below this many items it unrolls 8 partial sums.
 _PW_BLOCKSIZE = 128
@@ -385,3 +388,20 @@ def remove_blocks(
         in_cols[block.targets] = True
         indptr, indices = drop_block_edges(indptr, indices, in_rows, in_cols)
     return found
+
+
+def removal_order_scores(user_order: np.ndarray, n_users: int) -> np.ndarray:
+    """Score ``(p + 1) / (n_users + 1)`` in (0, 1) by position ``p`` in a peel's removal order.
+
+    Users never removed (left when the peel stopped) count as removed last, so
+    peeled later = more suspicious.
+
+    Examples
+    --------
+    >>> removal_order_scores(np.array([2, 0]), 3).tolist()
+    [0.5, 0.75, 0.25]
+    """
+    survivors = np.setdiff1d(np.arange(n_users), user_order, assume_unique=True)
+    position = np.empty(n_users, dtype=np.int64)
+    position[np.concatenate((user_order, survivors))] = np.arange(n_users)
+    return (position + 1.0) / (n_users + 1.0)

@@ -123,8 +123,8 @@ def spoken(
     generator, seed = resolve_rng(rng)
 
     matrix = graph.biadjacency(binary=True)
-    user_deg = np.asarray(matrix.sum(axis=1)).ravel()
-    target_deg = np.asarray(matrix.sum(axis=0)).ravel()
+    user_deg = graph.user_degrees().astype(np.float64)
+    target_deg = graph.target_degrees().astype(np.float64)
     u, s, vt = truncated_svd(matrix, k, generator)
     scale = np.sqrt(max(graph.n_users, 1))
     scores = np.zeros(graph.n_users)

@@ -43,7 +43,7 @@ from .._rng import RNGLike, resolve_rng
 from ..graph import InteractionGraph
 from ..result import DetectionResult, SuspiciousGroup
 from ._groups import block_stats
-from ._lockstep_events import LockstepEvents, lockstep_events
+from ._lockstep_events import LockstepEvents, kinds_tuple, lockstep_events
 from ._lockstep_kernels import count_close_pairs, segment_order, sorted_unique
 from ._registry import check_graph, make_result, register_detector
 
@@ -158,7 +158,7 @@ def synchrotrap(
         "alpha", alpha, low=0.0, high=1.0, low_inclusive=False, what="a probability in (0, 1]"
     )
     popular_quantile = check_fraction("popular_quantile", popular_quantile)
-    kinds = None if kinds is None else (kinds,) if isinstance(kinds, str) else tuple(kinds)
+    kinds = kinds_tuple(kinds)
     _, seed = resolve_rng(rng)
 
     ev = lockstep_events(graph, kinds=kinds, ignore_mutual=ignore_mutual)
@@ -178,7 +178,7 @@ def synchrotrap(
     n_actions = _distinct_per_user(users, owners, ev.n_users, ev.n_owners)
     u, v, m = matched.row, matched.col, matched.data.astype(np.float64)
     jaccard = m / np.maximum(n_actions[u] + n_actions[v] - m, 1)
-    rate = _match_rate(users, owners, times, ev.n_owners, window, n_actions)
+    rate = _match_rate(owners, times, ev.n_owners, window, n_actions)
     p_chance = poisson.sf(m - 1, rate * n_actions[u] * n_actions[v])
     scores = np.zeros(graph.n_users)
     np.maximum.at(scores, u, jaccard)
@@ -227,7 +227,7 @@ def _constraint_events(ev: LockstepEvents, quantile: float) -> tuple[np.ndarray,
     return ev.target_degree[ev.targets] <= cap, cap
 
 
-def _match_rate(users, owners, times, n_owners, window, n_actions) -> float:
+def _match_rate(owners, times, n_owners, window, n_actions) -> float:
     """Chance that two random actions match: matching event pairs over all action pairs."""
     order, ptr = segment_order((times, owners), n_owners)
     close = count_close_pairs(ptr, times[order], int(np.ceil(window)))

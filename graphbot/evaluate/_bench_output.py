@@ -1,8 +1,9 @@
 """Write benchmark results: tidy CSV, markdown tables, figures (matplotlib, Agg, lazily).
 
-The F1-vs-density figure uses :func:`graphbot.plot.plot_benchmark_grid` when
-it is available, else the small fallback here; the ROC/PR figure is drawn
-here. matplotlib is imported inside the functions only, so importing graphbot never pulls it in.
+The F1-vs-density figure is :func:`graphbot.plot.plot_benchmark_grid`; the
+ROC/PR figure (labels with unlabelled users) is drawn here. matplotlib and
+graphbot.plot are imported inside the functions only, so importing graphbot
+never pulls them in.
 """
 
 from __future__ import annotations
@@ -117,34 +118,11 @@ def _figure_curves(frame: pd.DataFrame, path: Path) -> None:
     farms = ok[ok["farm_kind"] != "none"]
     if not len(farms):
         return
-    try:  # the plotting module's version (one panel per camouflage)
-        from ..plot import plot_benchmark_grid
+    from ..plot import plot_benchmark_grid
 
-        axes = plot_benchmark_grid(farms)
-        fig = axes[0].figure
-    except Exception:  # noqa: BLE001 - missing or incompatible: draw the plain version
-        fig = _plain_curves(farms)
+    fig = plot_benchmark_grid(farms)[0].figure
     fig.savefig(path, dpi=120)
     plt.close(fig)
-
-
-def _plain_curves(farms: pd.DataFrame) -> Any:
-    import matplotlib.pyplot as plt
-
-    camos = [c for c in _ORDER if c in set(farms["camouflage"])]
-    fig, axes = plt.subplots(
-        1, len(camos), figsize=(4.2 * len(camos), 3.6), sharey=True, squeeze=False
-    )
-    for ax, camo in zip(axes[0], camos):
-        means = farms[farms["camouflage"] == camo].pivot_table("f1", "density", "detector", "mean")
-        for name in means.columns:
-            ax.plot(means.index, means[name], marker="o", ms=3, label=name)
-        ax.set(xscale="log", xlabel="farm density", ylim=(-0.02, 1.02),
-               title=f"camouflage: {camo}")  # fmt: skip
-    axes[0][0].set_ylabel("F1 (planted bots)")
-    axes[0][-1].legend(fontsize=7, loc="best")
-    fig.tight_layout()
-    return fig
 
 
 def real_tables(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -185,15 +163,11 @@ def write_real(
 
 
 def _roc_pr_points(scores: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
-    known = ~np.isnan(y)
+    from .metrics import pr_curve, roc_curve
+
+    known = ~np.isnan(y)  # unlabelled users have no place on either curve
     s, lab = scores[known], y[known].astype(bool)
-    order = np.argsort(-s, kind="stable")
-    hits = lab[order]
-    tp, fp = np.cumsum(hits), np.cumsum(~hits)
-    last = np.r_[np.flatnonzero(np.diff(s[order])), len(s) - 1]  # one point per distinct score
-    tpr, fpr = tp[last] / max(lab.sum(), 1), fp[last] / max((~lab).sum(), 1)
-    precision = tp[last] / (last + 1)
-    return np.r_[0, fpr], np.r_[0, tpr], tpr, precision
+    return (*roc_curve(s, lab), *pr_curve(s, lab))
 
 
 def _figure_roc_pr(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], title: str,

@@ -23,6 +23,7 @@ References
 
 from __future__ import annotations
 
+import itertools
 import os
 import zlib
 from collections.abc import Iterable, Sequence
@@ -118,11 +119,9 @@ def scenarios(profile: str = "quick", seeds: Sequence[int] | int | None = None) 
         for block in spec["blocks"]:
             bg = block["background"]
             out.append(Scenario(bg, "none", 0.0, "none", "tight", int(seed)))
-            for kind in block["farm_kind"]:
-                for density in block["density"]:
-                    for camo in block["camouflage"]:
-                        for timing in block["timing"]:
-                            out.append(Scenario(bg, kind, float(density), camo, timing, int(seed)))
+            factors = (block[f] for f in ("farm_kind", "density", "camouflage", "timing"))
+            for kind, density, camo, timing in itertools.product(*factors):
+                out.append(Scenario(bg, kind, float(density), camo, timing, int(seed)))
     return out
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import rankdata
 
+from .._checks import check_int
 from ..errors import InvalidInputError, InvalidParameterError
 from ..graph import InteractionGraph
 from ..result import DetectionResult
@@ -134,9 +135,7 @@ def expected_precision_at_k(scores: Any, labels: Any, k: int) -> float:
     """
     s = np.asarray(scores, dtype=np.float64)
     y = np.asarray(labels, dtype=bool)
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise InvalidParameterError(f"`k` must be a positive int; got {k!r}")
-    k = min(int(k), len(s))
+    k = min(check_int("k", k, low=1, what="a positive int"), len(s))
     if k == 0:
         return float("nan")
     cut = np.sort(s)[::-1][k - 1]
@@ -169,8 +168,7 @@ def budget_precision(result: DetectionResult, labels: Any, budget: int = 100) ->
     >>> budget_precision(r, [False, True, False], budget=10)["precision"]
     1.0
     """
-    if isinstance(budget, bool) or not isinstance(budget, (int, np.integer)) or budget < 1:
-        raise InvalidParameterError(f"`budget` must be a positive int; got {budget!r}")
+    budget = check_int("budget", budget, low=1, what="a positive int")
     lab = np.asarray(labels, dtype=np.float64)  # NaN = unlabelled
     if len(lab) != result.n_users:
         raise InvalidInputError(

@@ -22,6 +22,8 @@ __all__ = [
     "roc_auc",
     "average_precision",
     "precision_at_k",
+    "roc_curve",
+    "pr_curve",
     "group_jaccard",
     "detection_scores",
 ]
@@ -105,6 +107,43 @@ def precision_at_k(scores: Any, labels: Any, k: int) -> float:
         raise InvalidParameterError(f"`k` must be a positive int; got {k!r}")
     top = np.argsort(-s, kind="stable")[:k]
     return float(y[top].mean())
+
+
+def roc_curve(scores: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """False- and true-positive rates at every distinct score threshold.
+
+    Examples
+    --------
+    >>> fpr, tpr = roc_curve(np.array([0.9, 0.8, 0.1]), np.array([True, False, False]))
+    >>> fpr.tolist(), tpr.tolist()
+    ([0.0, 0.0, 0.5, 1.0], [0.0, 1.0, 1.0, 1.0])
+    """
+    tp, fp = _cumulative(scores, labels)
+    pos, neg = max(tp[-1], 1), max(fp[-1], 1)
+    return np.concatenate([[0.0], fp / neg]), np.concatenate([[0.0], tp / pos])
+
+
+def pr_curve(scores: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Recall and precision at every distinct score threshold.
+
+    Examples
+    --------
+    >>> recall, precision = pr_curve(np.array([0.9, 0.8, 0.1]), np.array([True, False, True]))
+    >>> recall.tolist(), precision.round(2).tolist()
+    ([0.5, 0.5, 1.0], [1.0, 0.5, 0.67])
+    """
+    tp, fp = _cumulative(scores, labels)
+    return tp / max(tp[-1], 1), tp / np.maximum(tp + fp, 1)
+
+
+def _cumulative(scores: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scores = np.asarray(scores, dtype=float)
+    labels = np.asarray(labels, dtype=bool)
+    order = np.argsort(-scores, kind="stable")
+    s, y = scores[order], labels[order]
+    # One point per distinct score: tied users are all in or all out.
+    last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]
+    return np.cumsum(y)[last].astype(float), np.cumsum(~y)[last].astype(float)
 
 
 def group_jaccard(groups: list[np.ndarray], truth_sets: list[np.ndarray]) -> list[float]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputTypeError, InvalidInputError, InvalidParameterError
+from ..errors import InputTypeError, InvalidParameterError
 
 __all__ = [
     "OKABE_ITO",
@@ -190,7 +190,4 @@ def truth_mask(truth: Any, user_ids: Sequence[Any] | np.ndarray, name: str = "tr
         import pandas as pd
 
         return np.asarray(pd.Index(user_ids).isin(np.asarray(truth.bots)), dtype=bool)
-    mask = as_mask(truth, n, name)
-    if mask.shape != (n,):
-        raise InvalidInputError(f"`{name}` must cover the {n} users")
-    return mask
+    return as_mask(truth, n, name)

@@ -83,12 +83,12 @@ def plot_lockstep_raster(
     members = top_k(grp.users, per_user[grp.users], max_users)
     others = np.setdiff1d(np.flatnonzero(per_user), grp.users)
     context = top_k(others, per_user[others], n_context)
-    rows = np.concatenate(
-        [_order_by_first(members, graph, on_group), _order_by_first(context, graph, on_group)]
-    )
+    first = _first_times(graph, on_group)
+    rows = np.concatenate([_order_by_first(members, first), _order_by_first(context, first)])
     row_of = np.full(graph.n_users, -1, dtype=np.int64)
     row_of[rows] = np.arange(len(rows))
-    shown = row_of[graph.users] >= 0
+    event_row = row_of[graph.users]
+    shown = event_row >= 0
     busiest = _busiest_targets(graph, members, grp.targets, on_group, max_colors)
     with style():
         ax = get_ax(ax, (7.5, 5.0))
@@ -98,7 +98,7 @@ def plot_lockstep_raster(
             sel = shown & ~on_group
             ax.scatter(
                 x_all[sel],
-                row_of[graph.users[sel]],
+                event_row[sel],
                 s=4,
                 color=ROLE_COLORS["camouflage"],
                 alpha=0.6,
@@ -113,7 +113,7 @@ def plot_lockstep_raster(
             colors[t] = CATEGORICAL[i % len(CATEGORICAL)]
         ax.scatter(
             x_all[sel],
-            row_of[graph.users[sel]],
+            event_row[sel],
             s=size,
             marker="|",
             c=list(colors[graph.targets[sel]]),
@@ -140,9 +140,7 @@ def plot_lockstep_raster(
         _label_rows(ax, len(members), len(context))
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.set_xlabel(xlabel)
-        _time_limits(
-            ax, x_all[on_group & (row_of[graph.users] >= 0) & (row_of[graph.users] < len(members))]
-        )
+        _time_limits(ax, x_all[on_group & shown & (event_row < len(members))])
         ax.set_title(
             f"Lockstep raster: {grp.n_users} accounts x {grp.n_targets} targets", loc="left"
         )
@@ -151,11 +149,14 @@ def plot_lockstep_raster(
     return ax
 
 
-def _order_by_first(users: np.ndarray, graph: InteractionGraph, on_group: np.ndarray) -> np.ndarray:
-    if len(users) == 0:
-        return users
+def _first_times(graph: InteractionGraph, on_group: np.ndarray) -> np.ndarray:
+    """Each user's first action time on the group's targets (int64 max when none)."""
     first = np.full(graph.n_users, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, graph.users[on_group], graph.times[on_group])
+    return first
+
+
+def _order_by_first(users: np.ndarray, first: np.ndarray) -> np.ndarray:
     return users[np.argsort(first[users], kind="stable")]
 
 

@@ -42,9 +42,8 @@ def block_order(
         start += len(new)
     rest = np.flatnonzero(~placed)
     order.append(rest[np.argsort(-degree[rest], kind="stable")])
-    sequence = np.concatenate(order) if order else np.arange(n)
     pos = np.empty(n, dtype=np.int64)
-    pos[sequence] = np.arange(n)
+    pos[np.concatenate(order)] = np.arange(n)
     return pos, spans
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputTypeError, InvalidParameterError
-from ..evaluate.metrics import average_precision, roc_auc
+from ..evaluate.metrics import average_precision, pr_curve, roc_auc, roc_curve
 from ..result import DetectionResult
 from ._style import ROLE_COLORS, categorical_color, get_ax, style, truth_mask
 
@@ -48,43 +48,6 @@ def _labels(truth: Any, result: DetectionResult) -> np.ndarray:
     return truth_mask(truth, result.user_ids)
 
 
-def roc_curve(scores: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """False- and true-positive rates at every distinct score threshold.
-
-    Examples
-    --------
-    >>> fpr, tpr = roc_curve(np.array([0.9, 0.8, 0.1]), np.array([True, False, False]))
-    >>> fpr.tolist(), tpr.tolist()
-    ([0.0, 0.0, 0.5, 1.0], [0.0, 1.0, 1.0, 1.0])
-    """
-    tp, fp = _cumulative(scores, labels)
-    pos, neg = max(tp[-1], 1), max(fp[-1], 1)
-    return np.concatenate([[0.0], fp / neg]), np.concatenate([[0.0], tp / pos])
-
-
-def pr_curve(scores: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Recall and precision at every distinct score threshold.
-
-    Examples
-    --------
-    >>> recall, precision = pr_curve(np.array([0.9, 0.8, 0.1]), np.array([True, False, True]))
-    >>> recall.tolist(), precision.round(2).tolist()
-    ([0.5, 0.5, 1.0], [1.0, 0.5, 0.67])
-    """
-    tp, fp = _cumulative(scores, labels)
-    return tp / max(tp[-1], 1), tp / np.maximum(tp + fp, 1)
-
-
-def _cumulative(scores: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    scores = np.asarray(scores, dtype=float)
-    labels = np.asarray(labels, dtype=bool)
-    order = np.argsort(-scores, kind="stable")
-    s, y = scores[order], labels[order]
-    # One point per distinct score: tied users are all in or all out.
-    last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]
-    return np.cumsum(y)[last].astype(float), np.cumsum(~y)[last].astype(float)
-
-
 def plot_roc(results: Any, truth: Any, *, ax: Any = None) -> Any:
     """ROC curves of one or several detectors against the true bots.
 
@@ -111,9 +74,10 @@ def plot_roc(results: Any, truth: Any, *, ax: Any = None) -> Any:
     ----------
     Fawcett, T. (2006). An introduction to ROC analysis. Pattern Recognition Letters 27(8).
     """
+    named = _named_results(results)
     with style():
         ax = get_ax(ax, (4.8, 4.5))
-        for i, (name, r) in enumerate(_named_results(results)):
+        for i, (name, r) in enumerate(named):
             labels = _labels(truth, r)
             fpr, tpr = roc_curve(r.user_scores, labels)
             auc = roc_auc(r.user_scores, labels)
@@ -131,7 +95,7 @@ def plot_roc(results: Any, truth: Any, *, ax: Any = None) -> Any:
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.01)
         ax.set_title("ROC", loc="left")
-        _curve_legend(ax, len(_named_results(results)), "lower right")
+        _curve_legend(ax, len(named), "lower right")
     return ax
 
 

@@ -13,6 +13,7 @@ from ._data import evidence_array
 from ._style import (
     ROLE_COLORS,
     add_note,
+    as_mask,
     get_ax,
     ring_truth,
     scatter_flagged,
@@ -180,7 +181,7 @@ def _scatter_roles(
     n = len(x)
     if highlight is None and isinstance(source, DetectionResult):
         highlight = source.flagged()
-    flagged = _mask(highlight, n, "highlight")
+    flagged = as_mask(highlight, n, "highlight")
     ids = user_ids if user_ids is not None else getattr(source, "user_ids", None)
     if truth is not None and ids is None and hasattr(truth, "farms"):
         raise InvalidParameterError("pass `user_ids` to match a GroundTruth to raw coordinates")
@@ -209,12 +210,6 @@ def _scatter_roles(
             ax, x[bots], y[bots], s=40, linewidths=0.7, label=f"true bots ({int(bots.sum()):,})"
         )
     ax.legend(loc="best", frameon=True, framealpha=0.85)
-
-
-def _mask(selection: Any, n: int, name: str) -> np.ndarray:
-    from ._style import as_mask
-
-    return as_mask(selection, n, name)
 
 
 def _user_feature(graph: InteractionGraph, name: str) -> np.ndarray:
@@ -308,7 +303,7 @@ def plot_degree_heatmap(
         labels = labels or ("x", "y")
     if isinstance(highlight, DetectionResult):
         highlight = highlight.flagged()
-    chosen = _mask(highlight, len(xs), "highlight")
+    chosen = as_mask(highlight, len(xs), "highlight")
     keep = (xs > 0) & (ys > 0)  # log axes: zero-valued users cannot be placed
     with style():
         ax = get_ax(ax, (6.0, 4.8))

@@ -67,7 +67,8 @@ def plot_suspicious_subgraph(
     """
     grp = pick_group(result, group)
     csr = graph.csr
-    block = csr[grp.users][:, grp.targets]
+    member_rows = csr[grp.users]
+    block = member_rows[:, grp.targets]
     users = top_k(grp.users, np.diff(block.indptr), max_users)
     targets = top_k(grp.targets, np.asarray(block.sum(axis=0)).ravel(), max_targets)
     camo = _camouflage_targets(csr, users, grp.targets, max_camouflage)
@@ -84,7 +85,7 @@ def plot_suspicious_subgraph(
         ax.set_xticks([-1, 0, 1])
         ax.set_xticklabels(
             [
-                f"other targets hit\n(camouflage, {_n_camouflage(csr, grp)})",
+                f"other targets hit\n(camouflage, {_n_camouflage(member_rows, grp.targets)})",
                 f"members\n({grp.n_users})",
                 f"group targets\n({grp.n_targets})",
             ],
@@ -109,9 +110,8 @@ def plot_suspicious_subgraph(
     return ax
 
 
-def _n_camouflage(csr: Any, grp: Any) -> int:
-    hit = np.unique(csr[grp.users].indices)
-    return int(len(np.setdiff1d(hit, grp.targets)))
+def _n_camouflage(member_rows: Any, group_targets: np.ndarray) -> int:
+    return int(len(np.setdiff1d(member_rows.indices, group_targets)))
 
 
 def _camouflage_targets(
@@ -131,13 +131,13 @@ def _spread(n: int) -> np.ndarray:
 def _barycentric_layout(adj: Any, n_u: int, n_t: int, n_c: int) -> tuple[np.ndarray, np.ndarray]:
     """Vertical positions: targets evenly spaced, members and targets by neighbour barycentre."""
     y_t = np.concatenate([_spread(n_t), _spread(n_c)]) if n_t + n_c else np.zeros(0)
-    y_u = _spread(n_u)
+    spread_u = _spread(n_u)
     rows, cols = adj.row, adj.col
+    cnt = np.maximum(np.bincount(rows, minlength=n_u), 1)
     for _ in range(3):
-        # Two sweeps of the barycentre heuristic (Sugiyama et al. 1981) are enough here.
+        # Three sweeps of the barycentre heuristic (Sugiyama et al. 1981) are enough here.
         sums = np.bincount(rows, weights=y_t[cols], minlength=n_u)
-        cnt = np.maximum(np.bincount(rows, minlength=n_u), 1)
-        y_u = _spread(n_u)[np.argsort(np.argsort(-sums / cnt, kind="stable"), kind="stable")]
+        y_u = spread_u[np.argsort(np.argsort(-sums / cnt, kind="stable"), kind="stable")]
         for lo, hi in ((0, n_t), (n_t, n_t + n_c)):
             sel = (cols >= lo) & (cols < hi)
             s = np.bincount(cols[sel] - lo, weights=y_u[rows[sel]], minlength=hi - lo)

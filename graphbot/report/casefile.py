@@ -122,6 +122,8 @@ def group_case_file(
     (['b'], 'x')
     """
     grp = result.groups[index]
+    block = graph.csr[grp.users][:, grp.targets]
+    bots = _bot_mask(graph, truth) if truth is not None else None
     case: dict[str, Any] = {
         "detector": result.method,
         "rank": index + 1,
@@ -129,26 +131,29 @@ def group_case_file(
         "n_users": grp.n_users,
         "n_targets": grp.n_targets,
         "stats": jsonable(dict(grp.stats)),
-        "members": _members(graph, result, grp, truth)[:max_members],
-        "shared_targets": _shared_targets(graph, grp, max_targets),
+        "members": _members(graph, result, grp, block, bots)[:max_members],
+        "shared_targets": _shared_targets(graph, grp, block, max_targets),
     }
     if graph.times is not None:
         case["timing"] = _timing(graph, grp)
     if graph.user_created is not None and not np.isnan(graph.user_created).all():
         case["creation"] = _creation(graph, grp)
-    if truth is not None:
-        case["truth"] = _truth(graph, grp, truth)
+    if bots is not None:
+        case["truth"] = _truth(graph, grp, truth, bots)
     return case
 
 
 def _members(
-    graph: InteractionGraph, result: DetectionResult, grp: SuspiciousGroup, truth: Any
+    graph: InteractionGraph,
+    result: DetectionResult,
+    grp: SuspiciousGroup,
+    block: Any,
+    bots: np.ndarray | None,
 ) -> list[dict[str, Any]]:
-    block = graph.csr[grp.users][:, grp.targets]
     in_group = np.diff(block.indptr)
     degree = graph.user_degrees()[grp.users]
     created = graph.user_created[grp.users] if graph.user_created is not None else None
-    bots = _bot_mask(graph, truth)[grp.users] if truth is not None else None
+    bots = bots[grp.users] if bots is not None else None
     order = np.lexsort((-result.user_scores[grp.users], -in_group))
     rows = []
     for i in order:
@@ -166,9 +171,10 @@ def _members(
     return rows
 
 
-def _shared_targets(graph: InteractionGraph, grp: SuspiciousGroup, k: int) -> list[dict]:
-    block = graph.csc[grp.users][:, grp.targets] if len(grp.targets) else None
-    if block is None:
+def _shared_targets(
+    graph: InteractionGraph, grp: SuspiciousGroup, block: Any, k: int
+) -> list[dict]:
+    if not len(grp.targets):
         return []
     hits = np.asarray((block > 0).sum(axis=0)).ravel()
     audience = graph.target_degrees()[grp.targets]
@@ -210,7 +216,7 @@ def _timing(graph: InteractionGraph, grp: SuspiciousGroup) -> dict[str, Any]:
     chunks = np.split(times_sorted, bounds)
     spreads = np.array([c.max() - c.min() for c in chunks], dtype=float)
     in_sync = sum(int((np.abs(c - np.median(c)) <= SYNC_WINDOW).sum()) for c in chunks)
-    hours = ((graph.times[mask] % 86400) // 3600).astype(np.int64)
+    hours = ((times % 86400) // 3600).astype(np.int64)
     return {
         "n_events": int(len(times)),
         "first_event": iso(times.min()),
@@ -258,8 +264,9 @@ def _bot_mask(graph: InteractionGraph, truth: Any) -> np.ndarray:
     return truth_mask(truth, graph.user_ids)
 
 
-def _truth(graph: InteractionGraph, grp: SuspiciousGroup, truth: Any) -> dict[str, Any]:
-    bots = _bot_mask(graph, truth)
+def _truth(
+    graph: InteractionGraph, grp: SuspiciousGroup, truth: Any, bots: np.ndarray
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "true_bots": int(bots[grp.users].sum()),
         "precision": float(bots[grp.users].mean()) if grp.n_users else 0.0,
