@@ -91,6 +91,7 @@ def fraudar(
     c: float = 5,
     user_prior: Any = None,
     target_prior: Any = None,
+    refine: bool = False,
     progress: bool = False,
     rng: RNGLike = None,
 ) -> DetectionResult:
@@ -111,6 +112,14 @@ def fraudar(
         as in the paper.
     user_prior, target_prior : array-like, optional
         Non-negative prior suspiciousness per user / target (added to ``f``).
+    refine : bool
+        Lift each peeled block to a local optimum of ``g`` by adding nodes whose
+        contribution exceeds ``g`` and removing those below it
+        (:mod:`graphbot.detect.block_refine`). Greedy peeling can drop a farm's
+        sparser bots while a dense background core is still present; refining
+        takes them back (F1 0.83 -> 1.0 on a 200 x 100 farm at density 0.3).
+        ``g`` never decreases, but the block is no longer the reference's, so
+        the default is off (exact Fraudar).
     progress : bool
         Show a progress bar over blocks.
     rng : None, int or Generator
@@ -155,12 +164,12 @@ def fraudar(
     blocks = remove_blocks(
         csr.indptr, csr.indices, graph.n_targets, n_blocks,
         lambda degrees: column_weights(degrees, weighting, offset),
-        row_prior=users_prior, col_prior=targets_prior, progress=progress,
+        row_prior=users_prior, col_prior=targets_prior, refine=refine, progress=progress,
     )  # fmt: skip
     scores, groups, evidence = peel_result_parts(graph, blocks)
     params = {"n_blocks": n_blocks, "weighting": weighting, "c": c,
               "user_prior": users_prior is not None, "target_prior": targets_prior is not None,
-              "rng": seed}  # fmt: skip
+              "refine": bool(refine), "rng": seed}  # fmt: skip
     return make_result("fraudar", graph, scores, groups, params=params, started=started,
                        meta={"n_blocks_found": len(groups)}, evidence=evidence)  # fmt: skip
 

@@ -34,10 +34,12 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numba import njit
+
+from .block_refine import refine_block
 
 __all__ = [
     "PeelResult", "peel_bipartite", "transpose_csr", "drop_block_edges", "remove_blocks",
@@ -357,13 +359,16 @@ def remove_blocks(
     *,
     row_prior: np.ndarray | None = None,
     col_prior: np.ndarray | None = None,
+    refine: bool = False,
     progress: bool = False,
 ) -> list[PeelResult]:
     """Find up to ``n_blocks`` blocks: peel, drop the block's edges, repeat.
 
     Column weights are recomputed from the remaining graph before each peel
     (``weight_of_degree(column_degrees) -> weights``), as the reference's
-    ``detectMultiple`` does. Stops early once no edge is left.
+    ``detectMultiple`` does. Stops early once no edge is left. With ``refine``
+    each peeled block is lifted to a local optimum of ``g`` by
+    :func:`~graphbot.detect.block_refine.refine_block` before its edges are dropped.
     """
     from tqdm.auto import tqdm
 
@@ -375,10 +380,16 @@ def remove_blocks(
         if len(indices) == 0:
             break
         degrees = np.bincount(indices, minlength=n_cols).astype(np.int64)
+        weights = weight_of_degree(degrees)
         block = peel_bipartite(
-            indptr, indices, n_cols, weight_of_degree(degrees),
-            row_prior=row_prior, col_prior=col_prior,
-        )  # fmt: skip
+            indptr, indices, n_cols, weights, row_prior=row_prior, col_prior=col_prior
+        )
+        if refine:
+            users, targets, score = refine_block(
+                indptr, indices, weights, block.users, block.targets,
+                row_prior=row_prior, col_prior=col_prior,
+            )  # fmt: skip
+            block = replace(block, users=users, targets=targets, score=score)
         found.append(block)
         if len(found) == n_blocks:
             break
