@@ -54,6 +54,53 @@ def test_posts_liked_in_their_first_hours_are_not_bursts():
     assert len(result.flagged()) == 0
 
 
+def films_with_farm_openings(n_films=300, n_farm=60, seed=0):
+    """Films rated steadily over 200 days; a farm's 5-bot burst opens the activity of 60."""
+    gen, day = np.random.default_rng(seed), 86_400
+    tgt = np.repeat(np.arange(n_films), 8)
+    users = gen.integers(1000, 3000, len(tgt))
+    times = gen.integers(20 * day, 200 * day, len(tgt))
+    burst_at = gen.integers(0, 15 * day, n_farm)
+    bot_t = np.repeat(np.arange(n_farm), 5)
+    bot_u = gen.integers(0, 100, len(bot_t))  # 100 bots, ~3 films each
+    bot_s = burst_at[bot_t] + gen.integers(0, 6 * 3600, len(bot_t))
+    graph = InteractionGraph.from_events(
+        np.r_[users, bot_u],
+        np.r_[tgt, bot_t],
+        times=np.r_[times, bot_s],
+        kinds="rate",
+        duplicates="drop",
+    )
+    return graph, graph.user_ids < 100
+
+
+def test_opening_bursts_count_on_cascade_free_targets():
+    # films are rated over months, so a burst that opens a film's activity is
+    # as suspicious as a later one; on posts it would be the organic cascade
+    graph, bots = films_with_farm_openings()
+    result = burstlink(graph, min_users=5)
+    flagged = np.zeros(graph.n_users, dtype=bool)
+    flagged[result.flagged()] = True
+    assert result.meta["n_candidate_bursts"] >= 50
+    assert flagged[bots].mean() >= 0.8 and not flagged[~bots].any()
+
+
+def test_kinds_opening_with_cascades_are_told_from_cascade_free_ones():
+    from graphbot.detect._lockstep_events import lockstep_events
+    from graphbot.detect.burstlink import _cascade_free_targets, _target_kinds
+
+    films, _ = films_with_farm_openings()
+    gen, day = np.random.default_rng(1), 86_400
+    tgt = np.repeat(np.arange(100), 10)
+    times = gen.integers(0, 25 * day, 100)[tgt] + gen.integers(0, 5 * 3600, len(tgt))
+    posts = InteractionGraph.from_events(gen.integers(0, 500, len(tgt)), tgt, times=times,
+                                         duplicates="drop")  # fmt: skip
+    for graph, expected in ((films, True), (posts, False)):
+        ev = lockstep_events(graph, kinds=None, ignore_mutual=False)
+        free = _cascade_free_targets(ev, _target_kinds(graph), 6 * 3600)
+        assert free.all() == expected and free.any() == expected
+
+
 def test_bad_parameters_name_themselves(world):
     with pytest.raises(InvalidParameterError, match="p_burst"):
         burstlink(world, p_burst=0)
