@@ -139,3 +139,14 @@ def test_one_session_is_not_lockstep_but_repeated_meetings_are():
     g = InteractionGraph.from_events(np.r_[u, nu], np.r_[t, nt], times=np.r_[s, ns])
     flagged = g.user_ids[burstlink(g, min_users=5).flagged()]
     assert len(flagged) >= 12 and np.all(flagged < 25)
+
+
+def test_targets_without_events_are_fine():
+    graph, bots = films_with_farm_openings()
+    padded = InteractionGraph(
+        graph.users, graph.targets, times=graph.times, kinds=graph.kinds,
+        user_ids=graph.user_ids, target_ids=np.r_[graph.target_ids, [-1, -2, -3]],
+    )  # fmt: skip
+    assert np.array_equal(
+        burstlink(padded, min_users=5).flagged(), burstlink(graph, min_users=5).flagged()
+    )

@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from graphbot import InvalidParameterError
@@ -64,6 +65,17 @@ def test_like_farm_semantics(world, camouflage):
     else:
         created = g.user_created[truth.bot_mask(g)]
         assert np.isfinite(created).all() and (created < world.times.min()).all()
+
+
+@pytest.mark.parametrize("camouflage", ["random", "biased"])
+def test_farm_and_camouflage_events_come_after_the_target_appears(world, camouflage):
+    _, truth = inject_like_farm(world, n_bots=100, n_targets=60, density=0.1,
+                                camouflage=camouflage, rng=2)  # fmt: skip
+    events = truth.farms[0].events
+    appears = pd.Series(world.times, index=world.target_ids[world.targets]).groupby(level=0).min()
+    assert (events["time"].to_numpy() >= appears.loc[events["target"]].to_numpy()).all()
+    # ... and still spread over the time range, not piled at its end
+    assert events["time"].min() < np.quantile(world.times, 0.5)
 
 
 def test_farm_targets_are_low_popularity(world):

@@ -110,9 +110,15 @@ def _node_moves(matrix, matrix_t, row_prior, col_prior, in_rows, in_cols) -> boo
         score = _average(row_gain, in_rows, col_prior, in_cols)
         margin = abs(score) * _RELATIVE_TOLERANCE
         if add:
-            rows, cols = ~in_rows & (row_gain > score + margin), ~in_cols & (col_gain > score + margin)
+            rows, cols = (
+                ~in_rows & (row_gain > score + margin),
+                ~in_cols & (col_gain > score + margin),
+            )
         else:
-            rows, cols = in_rows & (row_gain < score - margin), in_cols & (col_gain < score - margin)
+            rows, cols = (
+                in_rows & (row_gain < score - margin),
+                in_cols & (col_gain < score - margin),
+            )
         in_rows ^= rows
         in_cols ^= cols
         moved |= bool(rows.any() or cols.any())

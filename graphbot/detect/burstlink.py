@@ -294,9 +294,11 @@ def _cascade_free_targets(ev: LockstepEvents, target_kind: np.ndarray, width: in
     cascade-free. A median is not moved by a farm's minority of targets.
     """
     counts = np.diff(ev.t_ptr)
-    owner_of_event = np.repeat(np.arange(len(counts)), counts)
-    opening = ev.t_time - ev.t_time[ev.t_ptr[:-1]][owner_of_event] <= width
-    ends = np.bincount(owner_of_event, weights=opening, minlength=len(counts))
+    seen = counts > 0
+    target_of_event = np.repeat(np.arange(len(counts)), counts)
+    first_time = np.repeat(ev.t_time[ev.t_ptr[:-1][seen]], counts[seen])
+    opening = ev.t_time - first_time <= width
+    ends = np.bincount(target_of_event, weights=opening, minlength=len(counts))
     active = np.flatnonzero(counts >= _MIN_OPENING_EVENTS)
     share = ends[active] / counts[active]
     kind = target_kind[active]

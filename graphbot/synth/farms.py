@@ -71,7 +71,10 @@ def inject_farm(
         Seconds within which all farm events on one target land.
     start, span : float, optional
         Target windows start uniformly in ``[start, start + span - window]``;
-        default: the background's whole time range.
+        default: the background's whole time range. A window never opens
+        before the target's first event in ``graph`` (a post cannot be liked
+        before it appears), and camouflage events come after their target's
+        first event too.
     camouflage : {"none", "random", "biased", "hijacked"}
     camouflage_amount : float
         Camouflage events per farm event (``random`` / ``biased``).
@@ -118,7 +121,7 @@ def inject_farm(
     )
     farm_targets = _pick_targets(generator, graph, kind, n_targets, targets)
     users, tgts = _farm_edges(generator, n_bots, len(farm_targets), density)
-    times = _farm_times(generator, graph, tgts, len(farm_targets), window, start, span)
+    times = _farm_times(generator, graph, farm_targets, tgts, window, start, span)
     frame = pd.DataFrame({"user": bots[users], "target": farm_targets[tgts], "camouflage": False})
     if times is not None:
         frame["time"] = times
@@ -242,8 +245,8 @@ def _farm_edges(
 def _farm_times(
     gen: np.random.Generator,
     graph: InteractionGraph,
+    farm_targets: np.ndarray,
     targets: np.ndarray,
-    n_targets: int,
     window: float,
     start: float | None,
     span: float | None,
@@ -252,9 +255,20 @@ def _farm_times(
         return None
     first = float(start if start is not None else graph.times.min())
     length = float(span if span is not None else graph.times.max() - first)
-    room = max(length - window, 0.0)
-    opens = first + gen.uniform(0, room, n_targets)
+    last_open = first + max(length - window, 0.0)
+    earliest = np.clip(np.maximum(first, _first_seen(graph, farm_targets)), None, last_open)
+    opens = earliest + gen.uniform(0.0, 1.0, len(farm_targets)) * (last_open - earliest)
     return (opens[targets] + gen.uniform(0, window, len(targets))).astype(np.int64)
+
+
+def _first_seen(graph: InteractionGraph, target_ids: np.ndarray) -> np.ndarray:
+    """Time of each target's first event in ``graph`` (-inf for targets new to it)."""
+    first = np.full(graph.n_targets, np.inf)
+    order = np.lexsort((graph.times, graph.targets))
+    starts = np.r_[True, graph.targets[order][1:] != graph.targets[order][:-1]]
+    first[graph.targets[order][starts]] = graph.times[order][starts]
+    index = pd.Index(graph.target_ids).get_indexer(target_ids)
+    return np.where(index >= 0, first[np.maximum(index, 0)], -np.inf)
 
 
 def _camouflage(
@@ -297,7 +311,11 @@ def _camouflage(
         }
     )
     if graph.times is not None:
-        frame["time"] = gen.integers(graph.times.min(), graph.times.max() + 1, len(frame))
+        appears = _first_seen(graph, frame["target"].to_numpy())
+        end = float(graph.times.max())
+        frame["time"] = (appears + gen.uniform(0.0, 1.0, len(frame)) * (end - appears)).astype(
+            np.int64
+        )
     return frame
 
 
