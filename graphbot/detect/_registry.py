@@ -50,6 +50,7 @@ class DetectorSpec:
     needs_times: bool
     summary: str
     demo_params: Mapping[str, Any] = field(default_factory=dict)
+    tested: bool = False
 
 
 _REGISTRY: dict[str, DetectorSpec] = {}
@@ -116,10 +117,14 @@ def register_detector(
     class_name: str,
     needs_times: bool = False,
     demo_params: Mapping[str, Any] | None = None,
+    tested: bool = False,
 ) -> Callable[[Callable[..., DetectionResult]], Callable[..., DetectionResult]]:
     """Decorator: register a detector function and attach its estimator class.
 
     The class is reachable as ``function.estimator`` and via :func:`get_detector`.
+    ``tested``: the detector's groups pass a significance test against chance,
+    so a graph without a farm gives (almost) no group; ranking detectors that
+    always return their top block (Fraudar) are not tested.
     """
     if family not in FAMILIES:
         raise ValueError(f"unknown detector family {family!r}; expected one of {FAMILIES}")
@@ -128,7 +133,8 @@ def register_detector(
         estimator = _estimator_class(function, class_name)
         summary = (inspect.getdoc(function) or "").split("\n\n")[0].replace("\n", " ")
         _REGISTRY[name] = DetectorSpec(
-            name, function, estimator, family, needs_times, summary, dict(demo_params or {})
+            name, function, estimator, family, needs_times, summary, dict(demo_params or {}),
+            tested,
         )
         function.estimator = estimator  # type: ignore[attr-defined]
         return function

@@ -78,6 +78,7 @@ _MIN_OPENING_EVENTS = 5
     class_name="BurstLink",
     needs_times=True,
     demo_params={"min_users": 5},
+    tested=True,
 )
 def burstlink(
     graph: InteractionGraph,

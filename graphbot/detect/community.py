@@ -43,6 +43,7 @@ __all__ = ["coaction_community"]
     class_name="CoactionCommunity",
     needs_times=False,
     demo_params={"min_size": 5},
+    tested=True,
 )
 def coaction_community(
     graph: InteractionGraph,

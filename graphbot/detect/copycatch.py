@@ -74,6 +74,7 @@ _MAX_SEED_BURSTS = 50
     class_name="CopyCatch",
     needs_times=True,
     demo_params={"min_users": 5, "min_targets": 5},
+    tested=True,
 )
 def copycatch(
     graph: InteractionGraph,

@@ -32,17 +32,24 @@ Combinations (``combine``):
 ``"max_rank"``
     Maximum of ``1 - p`` over detectors.
 
-The ensemble's own decision (its groups): the components' groups are merged
-when their users overlap (Jaccard >= ``merge_jaccard``), and inside a merged
-group a user is kept when the detectors that put it there carry at least
-``min_vote`` of the total weight (the SML weights, or equal weights for the
-other combinations). With the default 0.2, one detector the SML weights as
-trusted can flag a farm that only it sees, while detectors weighted as noise
-(weight near 0) can flag nobody alone; 0.5 asks for a weighted majority
-(higher precision, lower recall). The default was picked on one seed of the
-benchmark's farm mix (``benchmarks/bench_community.py``: F1 0.975 at 0.2,
-0.917 at 0.25, 0.886 at 0.5). When one component holds most of the weight
-its false alarms pass too.
+The ensemble's own decision (its groups) comes from its *tested* components,
+those whose groups pass a significance test against chance
+(``get_detector(name).tested``: CopyCatch, SynchroTrap, BurstLink and the
+co-action communities). Their groups are merged when their users overlap
+(Jaccard >= ``merge_jaccard``). Ranking components (Fraudar, fBox, HoloScope,
+degree) always return their top users, farm or not -- Fraudar's block holds
+378 of MovieLens's 943 users with no farm planted -- so they add weight to the
+scores but never flag anybody. ``min_vote`` (default 0: off) further asks the
+detectors backing a user to carry that share of the combination weight. It
+used to be the only rule (0.2, every detector deciding); that lost every farm
+that a single detector sees: the SML weights measure agreement, so BurstLink
+alone on a farm at density 0.02 got weight 0 while the correlated rankers got
+almost all of it. When no component is tested (a user's own choice), all of
+them decide, with ``min_vote``.
+
+Scores: members of the decision score above everybody else (so the decision
+is a threshold on the scores), and inside both parts users are ordered by the
+combination.
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -76,7 +84,8 @@ __all__ = [
 
 #: Detectors the ensemble runs by default, those registered at run time.
 DEFAULT_DETECTORS = (
-    "copycatch", "synchrotrap", "fraudar", "fbox", "holoscope", "coaction_community", "degree",
+    "copycatch", "synchrotrap", "burstlink", "fraudar", "fbox", "holoscope",
+    "coaction_community", "degree",
 )  # fmt: skip
 COMBINATIONS = ("sml", "cauchy", "rank_mean", "max_rank")
 
@@ -192,7 +201,7 @@ def ensemble(
     combine: str = "sml",
     gate: bool = True,
     params: Mapping[str, Mapping[str, Any]] | None = None,
-    min_vote: float = 0.2,
+    min_vote: float = 0.0,
     merge_jaccard: float = 0.5,
     rng: RNGLike = None,
 ) -> DetectionResult:
@@ -210,9 +219,10 @@ def ensemble(
         Use a detector's rank only for the users of its own groups.
     params : mapping, optional
         Keyword arguments per detector name, e.g. ``{"fraudar": {"n_blocks": 2}}``.
-    min_vote : float in (0, 1]
-        A user joins a merged group when the detectors putting it in one of
-        the merged groups carry at least this share of the combination weight.
+    min_vote : float in [0, 1]
+        A flagged user also needs the detectors putting it in one of the
+        merged groups to carry at least this share of the combination weight
+        (default 0: the tested components' groups decide alone).
     merge_jaccard : float in (0, 1]
         Groups of different detectors whose users overlap at least this much
         (Jaccard) are merged.
@@ -222,8 +232,10 @@ def ensemble(
     Returns
     -------
     DetectionResult
-        ``evidence["scores"]`` holds every component's user scores and
-        ``meta["components"]`` their names, seeds and runtimes.
+        ``evidence["scores"]`` holds every component's user scores,
+        ``evidence["combined"]`` the combination before flagged users are
+        lifted, ``meta["components"]`` the components' names, seeds and
+        runtimes, ``meta["deciders"]`` the components whose groups decide.
 
     References
     ----------
@@ -248,7 +260,7 @@ def ensemble(
     started = time.perf_counter()
     check_graph(graph, "ensemble")
     check_choice("combine", combine, COMBINATIONS)
-    min_vote = check_fraction("min_vote", min_vote)
+    min_vote = check_fraction("min_vote", min_vote, allow_zero=True)
     merge_jaccard = check_fraction("merge_jaccard", merge_jaccard)
     names = _resolve_detectors(detectors, graph)
     params = _check_params(params, names)
@@ -269,9 +281,18 @@ def ensemble(
     matrix = np.vstack(pvalues)
     weights = sml_weights(1.0 - matrix) if combine == "sml" else np.ones(len(names))
     scores = combine_pvalues(matrix, combine=combine, weights=weights)
+    deciders = np.array([get_detector(n).tested for n in names])
+    if not deciders.any():
+        deciders[:] = True
     groups = _merged_groups(
-        graph, results, scores, weights / weights.sum(), min_vote, merge_jaccard
+        graph, results, scores, weights / weights.sum(), min_vote, merge_jaccard, deciders
     )
+    flagged = np.zeros(graph.n_users, dtype=bool)
+    for group in groups:
+        flagged[group.users] = True
+    combined = scores
+    scores = combined + flagged * (float(combined.max(initial=0.0)) + 1.0)
+    groups = [replace(g, score=float(scores[g.users].mean())) for g in groups]
     out_params = {
         "detectors": tuple(names), "combine": combine, "gate": gate,
         "params": {k: dict(v) for k, v in params.items()},
@@ -280,10 +301,12 @@ def ensemble(
     evidence = {
         "scores": {r.method: r.user_scores for r in results},
         "pvalues": {r.method: p for r, p in zip(results, pvalues)},
+        "combined": combined,
     }
     return make_result(
         "ensemble", graph, scores, groups, params=out_params, started=started,
-        meta={"components": components, "weights": dict(zip(names, weights.tolist()))},
+        meta={"components": components, "weights": dict(zip(names, weights.tolist())),
+              "deciders": [n for n, d in zip(names, deciders) if d]},
         evidence=evidence,
     )  # fmt: skip
 
@@ -359,9 +382,15 @@ def _merged_groups(
     weights: np.ndarray,
     min_vote: float,
     merge_jaccard: float,
+    deciders: np.ndarray,
 ) -> list[SuspiciousGroup]:
-    """Merge overlapping groups across detectors; keep users backed by >= min_vote weight."""
-    found = [(k, g) for k, r in enumerate(results) for g in r.groups if g.n_users]
+    """Merge overlapping groups of the deciding detectors; keep users backed by >= min_vote.
+
+    The backing weight of a user counts every detector (deciding or not) that
+    put it in a group of the merged cluster or overlapping it.
+    """
+    found = [(k, g) for k, r in enumerate(results) for g in r.groups if g.n_users and deciders[k]]
+    voters = [(k, g) for k, r in enumerate(results) for g in r.groups if g.n_users]
     parent = list(range(len(found)))
 
     def root(i: int) -> int:
@@ -382,7 +411,7 @@ def _merged_groups(
     groups = []
     for members in clusters.values():
         items = [found[i] for i in members]
-        users, targets, names = _voted(graph, items, results, weights, min_vote)
+        users, targets, names = _voted(graph, items, voters, results, weights, min_vote)
         if len(users):
             stats = {**block_stats(graph, users, targets), "detectors": names}
             groups.append(SuspiciousGroup(users, targets, float(scores[users].mean()), stats))
@@ -392,27 +421,29 @@ def _merged_groups(
 def _voted(
     graph: InteractionGraph,
     items: list[tuple[int, SuspiciousGroup]],
+    voters: list[tuple[int, SuspiciousGroup]],
     results: list[DetectionResult],
     weights: np.ndarray,
     min_vote: float,
 ) -> tuple[np.ndarray, np.ndarray, str]:
-    user_votes = np.zeros(graph.n_users)
-    target_votes = np.zeros(graph.n_targets)
-    for k in sorted({k for k, _ in items}):
-        in_u = np.zeros(graph.n_users, dtype=bool)
-        in_t = np.zeros(graph.n_targets, dtype=bool)
-        for kk, g in items:
+    """Members of a merged cluster of deciding groups, with the weight backing each."""
+    in_u = np.zeros(graph.n_users, dtype=bool)
+    in_t = np.zeros(graph.n_targets, dtype=bool)
+    for _, g in items:
+        in_u[g.users] = True
+        in_t[g.targets] = True
+    votes = np.zeros(graph.n_users)
+    backers = set()
+    for k in range(len(results)):
+        member = np.zeros(graph.n_users, dtype=bool)
+        for kk, g in voters:
             if kk == k:
-                in_u[g.users] = True
-                in_t[g.targets] = True
-        user_votes += weights[k] * in_u
-        target_votes += weights[k] * in_t
-    names = ",".join(sorted({results[k].method for k, _ in items}))
-    return (
-        np.flatnonzero(user_votes >= min_vote - 1e-12),
-        np.flatnonzero(target_votes >= min_vote - 1e-12),
-        names,
-    )
+                member[g.users] = True
+        if (member & in_u).any():
+            votes += weights[k] * member
+            backers.add(results[k].method)
+    users = np.flatnonzero(in_u & (votes >= min_vote - 1e-12))
+    return users, np.flatnonzero(in_t), ",".join(sorted(backers))
 
 
 Ensemble = ensemble.estimator  # type: ignore[attr-defined]

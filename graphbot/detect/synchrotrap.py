@@ -58,6 +58,7 @@ HOUR = 3600
     class_name="SynchroTrap",
     needs_times=True,
     demo_params={"min_cluster_size": 5},
+    tested=True,
 )
 def synchrotrap(
     graph: InteractionGraph,
