@@ -276,9 +276,34 @@ def _detect(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from .evaluate.bench import bench_main
+    """``graphbot bench``: run the grid, then draw its figures from the files it wrote.
 
-    return bench_main(args)
+    Reads ``quick`` (bool), ``out`` (path), ``data_dir``, ``detectors``
+    (comma-separated str or list), ``seeds`` (a count, comma-separated str or
+    list of int), ``jobs`` (int), ``no_anchors`` and ``no_progress`` (bool);
+    missing attributes take their defaults, so any namespace-like object works.
+    """
+    from .evaluate import run_benchmark
+    from .report import write_benchmark_figures
+
+    detectors = getattr(args, "detectors", None)
+    if isinstance(detectors, str):
+        detectors = _split_names(detectors)
+    seeds = getattr(args, "seeds", None)
+    if isinstance(seeds, str):
+        seeds = [int(s) for s in seeds.split(",") if s.strip()]
+    profile = "quick" if getattr(args, "quick", False) else getattr(args, "profile", None) or "full"
+    out = Path(getattr(args, "out", None) or f"graphbot-bench-{profile}")
+    frame = run_benchmark(
+        profile, out, getattr(args, "data_dir", None), detectors, seeds,
+        progress=not getattr(args, "no_progress", False),
+        anchors=not getattr(args, "no_anchors", False), n_jobs=int(getattr(args, "jobs", 1) or 1),
+    )  # fmt: skip
+    figures = write_benchmark_figures(out)
+    errors = frame[frame["status"] == "error"]
+    print(f"{len(frame)} runs, {len(errors)} errors, {len(figures)} figures; "
+          f"results in {out.resolve()}")  # fmt: skip
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

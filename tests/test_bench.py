@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import subprocess
+import sys
 from argparse import Namespace
 
 import numpy as np
@@ -10,11 +12,12 @@ import pandas as pd
 import pytest
 
 from graphbot import InteractionGraph
+from graphbot.cli import _bench
 from graphbot.detect import degree_baseline
 from graphbot.detect._registry import make_result
 from graphbot.evaluate import bench
 from graphbot.evaluate._runner import Contender, timed_run
-from graphbot.evaluate.bench import Scenario, bench_main, run_benchmark, run_scenario, scenarios
+from graphbot.evaluate.bench import Scenario, run_benchmark, run_scenario, scenarios
 from graphbot.evaluate.degree_matched import (
     activity,
     activity_bins,
@@ -23,6 +26,7 @@ from graphbot.evaluate.degree_matched import (
 )
 from graphbot.evaluate.metrics import roc_auc
 from graphbot.evaluate.real_labels import run_real_labels
+from graphbot.report import write_benchmark_figures
 from graphbot.result import SuspiciousGroup
 
 METRICS = ["precision", "recall", "f1", "roc_auc", "average_precision", "n_flagged"]
@@ -160,13 +164,47 @@ def test_run_benchmark_without_data_is_deterministic_and_writes_outputs(tmp_path
     assert (skipped["status"] == "skipped").all()
     assert skipped["error"].str.contains("data directory").all()
     pd.testing.assert_frame_equal(first[METRICS], again[METRICS])
-    for name in ("planted_runs.csv", "planted_summary.md", "f1_vs_density.png"):
-        assert (tmp_path / "out" / name).is_file()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "planted_runs.csv",
+        "planted_runs.partial.csv",
+        "planted_summary.md",
+    ]  # data only: evaluate draws no figures
+    runs = pd.read_csv(tmp_path / "out" / "planted_runs.csv")
+    assert len(runs) == len(first) and set(runs["detector"].dropna()) == {"degree"}
     summary = (tmp_path / "out" / "planted_summary.md").read_text()
     assert "camouflage = biased" in summary and "| degree |" in summary
+    # the figures come from the written files alone
+    written = write_benchmark_figures(tmp_path / "out")
+    assert [p.name for p in written] == ["f1_vs_density.png"]
+    assert written[0].stat().st_size > 5000
 
 
-def test_bench_main_reads_cli_namespace(tmp_path, capsys):
+def test_write_benchmark_figures_without_farm_runs_writes_nothing(tmp_path):
+    pd.DataFrame({"status": ["ok", "error"], "farm_kind": ["none", "like"], "detector": "d",
+                  "density": 0.1, "camouflage": "none", "f1": 0.5}).to_csv(
+        tmp_path / "planted_runs.csv", index=False)  # fmt: skip
+    assert write_benchmark_figures(tmp_path) == []
+    assert not (tmp_path / "f1_vs_density.png").exists()
+
+
+def test_evaluate_never_imports_matplotlib_or_plot(tmp_path):
+    code = (
+        "import sys; from pathlib import Path; import graphbot.evaluate as ev\n"
+        f"tmp = Path({str(tmp_path)!r})\n"
+        'ev.run_benchmark("quick", tmp, detectors=["degree"], anchors=False, '
+        'real_labels=False, progress=False, data_dir=tmp / "none")\n'
+        "assert (tmp / 'planted_runs.csv').is_file()\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'"
+        " or m.startswith(('graphbot.plot', 'graphbot.report', 'graphbot.cli')))\n"
+        "print('loaded:', bad)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "loaded: []" in done.stdout
+
+
+def test_cli_bench_reads_namespace_and_draws_figures(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("GRAPHBOT_DATA", raising=False)  # real labels skipped too: one figure
     args = Namespace(
         quick=True,
         out=str(tmp_path / "o"),
@@ -176,10 +214,12 @@ def test_bench_main_reads_cli_namespace(tmp_path, capsys):
         no_anchors=True,
         no_progress=True,
     )
-    assert bench_main(args) == 0
-    assert "runs" in capsys.readouterr().out
+    assert _bench(args) == 0
+    assert "1 figures" in capsys.readouterr().out
     frame = pd.read_csv(tmp_path / "o" / "planted_runs.csv")
     assert set(frame["detector"].dropna()) == {"degree"}
+    assert (tmp_path / "o" / "planted_summary.md").is_file()
+    assert (tmp_path / "o" / "f1_vs_density.png").stat().st_size > 5000
 
 
 # ------------------------------------------------------------ real labels on tiny files
@@ -208,7 +248,46 @@ def test_real_labels_baselines_and_outputs(tmp_path):
     assert vews["status"].tolist() == ["skipped"] and "vews" in vews["error"].iloc[0]
     md = (tmp_path / "o" / "real_labels.md").read_text()
     assert "yelpchi: 20 users" in md and "low-activity" in md
-    assert (tmp_path / "o" / "roc_pr_yelpchi.png").is_file()
+    assert not list((tmp_path / "o").glob("*.png"))  # data only
+    _check_curve_points(pd.read_csv(tmp_path / "o" / "roc_pr_curves.csv"), "yelpchi")
+    written = write_benchmark_figures(tmp_path / "o")
+    assert [p.name for p in written] == ["roc_pr_yelpchi.png"]
+    assert written[0].stat().st_size > 5000
+
+
+def _check_curve_points(points, dataset):
+    assert list(points.columns) == ["dataset", "detector", "curve", "x", "y"]
+    assert set(points["dataset"]) == {dataset}
+    assert {"degree", "low-activity (targets)"} <= set(points["detector"])
+    for (_, kind), curve in points.groupby(["detector", "curve"]):
+        assert 2 <= len(curve) <= 400
+        assert curve[["x", "y"]].stack().between(0, 1).all()
+        if kind == "roc":
+            assert curve[["x", "y"]].iloc[-1].tolist() == [1.0, 1.0]
+            assert curve["x"].is_monotonic_increasing and curve["y"].is_monotonic_increasing
+    assert set(points["curve"]) == {"roc", "pr"}
+
+
+def test_curve_points_match_metrics_and_are_thinned():
+    from graphbot.evaluate._bench_output import curve_points
+    from graphbot.evaluate.metrics import pr_curve, roc_curve
+
+    rng = np.random.default_rng(0)
+    scores = rng.random(5000)
+    y = (rng.random(5000) < scores).astype(float)
+    y[::7] = np.nan  # unlabelled users are left out of both curves
+    points = curve_points({("big", "m"): (scores, y)}).groupby("curve")
+    known = ~np.isnan(y)
+    fpr, tpr = roc_curve(scores[known], y[known].astype(bool))
+    recall, precision = pr_curve(scores[known], y[known].astype(bool))
+    for kind, (x_full, y_full) in {"roc": (fpr, tpr), "pr": (recall, precision)}.items():
+        curve = points.get_group(kind)
+        assert len(x_full) > 400 and len(curve) == 400
+        assert [curve["x"].iloc[0], curve["y"].iloc[0]] == [x_full[0], y_full[0]]
+        assert [curve["x"].iloc[-1], curve["y"].iloc[-1]] == [x_full[-1], y_full[-1]]
+        # every kept point is a point of the full curve
+        full = set(zip(x_full.tolist(), y_full.tolist()))
+        assert set(zip(curve["x"], curve["y"])) <= full
 
 
 def _weighted(graph, seed):
@@ -269,7 +348,11 @@ def test_quick_profile_runs_every_detector_without_error(data_root, tmp_path):
     assert errors.empty, errors[["detector", "error"]].to_string()
     real = pd.read_csv(tmp_path / "real_labels.csv")
     assert {"yelpchi", "bitcoin-otc"} <= set(real["dataset"])
-    assert (tmp_path / "f1_vs_density.png").is_file()
+    points = pd.read_csv(tmp_path / "roc_pr_curves.csv")
+    assert {"yelpchi", "bitcoin-otc"} <= set(points["dataset"])
+    assert points.groupby(["dataset", "detector", "curve"]).size().max() <= 400
+    names = {p.name for p in write_benchmark_figures(tmp_path)}
+    assert {"f1_vs_density.png", "roc_pr_yelpchi.png", "roc_pr_bitcoin-otc.png"} <= names
 
 
 def test_detectors_see_a_shuffled_id_order(monkeypatch):
@@ -286,3 +369,12 @@ def test_detectors_see_a_shuffled_id_order(monkeypatch):
     # sorted ids would put all 200 "bot:..." accounts first; a shuffle leaves ~200/2200 there
     assert pd.Series(seen["first"]).str.startswith("bot:").mean() < 0.3
     assert rows[0]["f1"] == 1.0  # metrics still match bots by id
+
+
+def test_a_missing_data_folder_is_not_replaced_by_the_environment(tmp_path, monkeypatch):
+    _tiny_yelp(tmp_path / "env-data")
+    monkeypatch.setenv("GRAPHBOT_DATA", str(tmp_path / "env-data"))
+    run_benchmark("quick", tmp_path / "o", detectors=["degree"], anchors=False, progress=False,
+                  data_dir=tmp_path / "missing")  # fmt: skip
+    real = pd.read_csv(tmp_path / "o" / "real_labels.csv")
+    assert (real["status"] == "skipped").all()

@@ -1,9 +1,9 @@
-"""Write benchmark results: tidy CSV, markdown tables, figures (matplotlib, Agg, lazily).
+"""Write benchmark results as data only: tidy CSV and markdown tables.
 
-The F1-vs-density figure is :func:`graphbot.plot.plot_benchmark_grid`; the
-ROC/PR figure (labels with unlabelled users) is drawn here. matplotlib and
-graphbot.plot are imported inside the functions only, so importing graphbot
-never pulls them in.
+No figures here: ``evaluate`` never imports ``plot`` or matplotlib (see the
+design guide). :func:`graphbot.report.benchmark.write_benchmark_figures` draws
+the figures from the files written here (``planted_runs.csv`` and
+``roc_pr_curves.csv``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["markdown_table", "write_planted", "write_real", "planted_tables", "real_tables"]
+__all__ = [
+    "markdown_table",
+    "write_planted",
+    "write_real",
+    "planted_tables",
+    "real_tables",
+    "curve_points",
+]
 
 _ORDER = ("none", "random", "biased", "hijacked")
+#: at most this many points per curve in ``roc_pr_curves.csv`` (keeps the file small)
+MAX_CURVE_POINTS = 400
+CURVE_COLUMNS = ["dataset", "detector", "curve", "x", "y"]
 
 
 def markdown_table(frame: pd.DataFrame, *, digits: int = 3) -> str:
@@ -47,10 +57,16 @@ def _ok(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["status"] == "ok"]
 
 
+def _farm_runs(frame: pd.DataFrame) -> pd.DataFrame:
+    """Successful runs on graphs with a planted farm (the farm-free controls left out)."""
+    ok = _ok(frame)
+    return ok[ok["farm_kind"] != "none"]
+
+
 def planted_tables(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The summary tables of a planted-grid frame, by title."""
     ok = _ok(frame)
-    farms = ok[ok["farm_kind"] != "none"]
+    farms = _farm_runs(frame)
     tables: dict[str, pd.DataFrame] = {}
     for camo in [c for c in _ORDER if c in set(farms["camouflage"])]:
         sub = farms[farms["camouflage"] == camo]
@@ -92,7 +108,7 @@ def _errors_table(frame: pd.DataFrame) -> pd.DataFrame | None:
 
 
 def write_planted(frame: pd.DataFrame, out: Path) -> None:
-    """``planted_runs.csv``, ``planted_summary.md`` and ``f1_vs_density.png`` under ``out``."""
+    """``planted_runs.csv`` and ``planted_summary.md`` under ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out / "planted_runs.csv", index=False)
     parts = []
@@ -105,24 +121,6 @@ def write_planted(frame: pd.DataFrame, out: Path) -> None:
     if errors is not None:
         parts.append(f"### Errors and skipped runs\n\n{markdown_table(errors)}\n")
     (out / "planted_summary.md").write_text("\n".join(parts))
-    _figure_curves(frame, out / "f1_vs_density.png")
-
-
-def _figure_curves(frame: pd.DataFrame, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    ok = _ok(frame)
-    farms = ok[ok["farm_kind"] != "none"]
-    if not len(farms):
-        return
-    from ..plot import plot_benchmark_grid
-
-    fig = plot_benchmark_grid(farms)[0].figure
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def real_tables(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -145,7 +143,11 @@ def real_tables(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 def write_real(
     frame: pd.DataFrame, curves: Mapping[tuple[str, str], tuple[np.ndarray, np.ndarray]], out: Path
 ) -> None:
-    """``real_labels.csv``, ``real_labels.md`` and ``roc_pr_<dataset>.png`` under ``out``."""
+    """``real_labels.csv``, ``real_labels.md`` and ``roc_pr_curves.csv`` under ``out``.
+
+    ``curves`` maps ``(dataset, detector)`` to ``(scores, labels)`` (labels NaN
+    where unknown).
+    """
     out.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out / "real_labels.csv", index=False)
     parts = [f"### {t}\n\n{markdown_table(tab)}\n" for t, tab in real_tables(frame).items()]
@@ -156,10 +158,44 @@ def write_real(
             + markdown_table(bad.set_index("dataset")[["detector", "status", "error"]])
         )
     (out / "real_labels.md").write_text("\n".join(parts) + "\n")
-    for dataset in sorted({d for d, _ in curves}):
-        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in dataset)
-        _figure_roc_pr({k[1]: v for k, v in curves.items() if k[0] == dataset}, dataset,
-                       out / f"roc_pr_{safe}.png")  # fmt: skip
+    curve_points(curves).to_csv(out / "roc_pr_curves.csv", index=False)
+
+
+def curve_points(
+    curves: Mapping[tuple[str, str], tuple[np.ndarray, np.ndarray]],
+    max_points: int = MAX_CURVE_POINTS,
+) -> pd.DataFrame:
+    """ROC and PR points of every ``(dataset, detector)``, long format, downsampled.
+
+    Columns ``dataset, detector, curve, x, y``: ``curve == "roc"`` rows are
+    (false-positive rate, true-positive rate), ``"pr"`` rows (recall, precision).
+    Unlabelled users (NaN labels) are left out. Each curve keeps at most
+    ``max_points`` evenly spaced points, its first and last among them.
+
+    Examples
+    --------
+    >>> pts = curve_points({("d", "m"): (np.array([0.9, 0.5, 0.1]), np.array([1, np.nan, 0]))})
+    >>> pts[pts["curve"] == "roc"][["x", "y"]].values.tolist()
+    [[0.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
+    """
+    parts = []
+    for (dataset, detector), (scores, y) in curves.items():
+        fpr, tpr, recall, precision = _roc_pr_points(np.asarray(scores, float),
+                                                     np.asarray(y, float))  # fmt: skip
+        for kind, x_, y_ in (("roc", fpr, tpr), ("pr", recall, precision)):
+            keep = _thin(len(x_), max_points)
+            parts.append(pd.DataFrame({"dataset": dataset, "detector": detector, "curve": kind,
+                                       "x": x_[keep], "y": y_[keep]}))  # fmt: skip
+    if not parts:
+        return pd.DataFrame(columns=CURVE_COLUMNS)
+    return pd.concat(parts, ignore_index=True)[CURVE_COLUMNS]
+
+
+def _thin(n: int, max_points: int) -> np.ndarray:
+    """At most ``max_points`` evenly spaced indices into ``n`` points, first and last kept."""
+    if n <= max_points:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, max_points).round().astype(np.int64))
 
 
 def _roc_pr_points(scores: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -168,25 +204,3 @@ def _roc_pr_points(scores: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
     known = ~np.isnan(y)  # unlabelled users have no place on either curve
     s, lab = scores[known], y[known].astype(bool)
     return (*roc_curve(s, lab), *pr_curve(s, lab))
-
-
-def _figure_roc_pr(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], title: str,
-                   path: Path) -> None:  # fmt: skip
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    fig, (roc, pr) = plt.subplots(1, 2, figsize=(10, 4))
-    for name, (scores, y) in curves.items():
-        fpr, tpr, recall, precision = _roc_pr_points(scores, y)
-        style = "--" if name.startswith(("low-activity", "few ")) else "-"
-        roc.plot(fpr, tpr, style, lw=1.2, label=name)
-        pr.plot(recall, precision, style, lw=1.2, label=name)
-    roc.plot([0, 1], [0, 1], ":", color="grey", lw=0.8)
-    roc.set(xlabel="false positive rate", ylabel="true positive rate", title=f"ROC — {title}")
-    pr.set(xlabel="recall", ylabel="precision", title=f"PR — {title}", ylim=(0, 1.02))
-    pr.legend(fontsize=7, loc="best")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)

@@ -9,9 +9,11 @@ Every detector of the registry runs with its ``demo_params`` (nothing tuned on
 the outcome), beside the installed reference implementations (anchors).
 
 Outputs, written to ``out_dir``: ``planted_runs.csv`` (one row per detector
-run: metrics, runtime, peak memory, status / error), ``planted_summary.md`` and
-``f1_vs_density.png``; :func:`graphbot.evaluate.real_labels.run_real_labels`
-adds the real-label tables. Results are deterministic for the same seeds.
+run: metrics, runtime, peak memory, status / error) and ``planted_summary.md``;
+:func:`graphbot.evaluate.real_labels.run_real_labels` adds the real-label
+tables and ROC/PR points. Data only: the figures are drawn from these files by
+:func:`graphbot.report.write_benchmark_figures` (``graphbot bench`` does both).
+Results are deterministic for the same seeds.
 
 References
 ----------
@@ -40,7 +42,7 @@ from ..errors import DatasetNotFoundError, InvalidParameterError
 from ..graph import InteractionGraph
 from ._runner import contenders, shuffle_order, timed_run
 
-__all__ = ["PROFILES", "Scenario", "scenarios", "run_benchmark", "run_scenario", "bench_main"]
+__all__ = ["PROFILES", "Scenario", "scenarios", "run_benchmark", "run_scenario"]
 
 HOUR, DAY = 3600, 86_400
 TIMINGS = {"tight": HOUR, "spread": 7 * DAY}
@@ -222,7 +224,7 @@ def run_benchmark(
     profile : {"quick", "full"}
         ``quick`` is small enough for CI; ``full`` is the whole grid (2 cores, < 1 h).
     out_dir : path, optional
-        Where to write CSVs, markdown tables and figures (created if needed).
+        Where to write CSVs and markdown tables (created if needed).
     data_dir : path, optional
         Real datasets folder (default ``$GRAPHBOT_DATA``). Real backgrounds and
         the real-label evaluation are skipped, with a note, when it is missing.
@@ -281,7 +283,9 @@ def run_benchmark(
     if real_labels:
         from .real_labels import run_real_labels
 
-        run_real_labels(profile=profile, data_dir=data, detectors=names, out_dir=out_dir,
+        # a folder given but missing stays missing (skipped rows), never the environment's
+        run_real_labels(profile=profile, data_dir=data if data is not None else data_dir,
+                        detectors=names, out_dir=out_dir,
                         anchors=anchors, progress=progress, memory=memory)  # fmt: skip
     if out_dir is not None:
         from ._bench_output import write_planted
@@ -323,29 +327,3 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     cols = [c for c in _FIRST if c in frame] + [c for c in frame if c not in _FIRST]
     keys = [c for c in _FIRST[:8] if c in frame]
     return frame[cols].sort_values(keys, kind="stable").reset_index(drop=True)
-
-
-def bench_main(args: Any) -> int:
-    """Entry point for ``graphbot bench``; ``args`` is an argparse namespace.
-
-    Reads ``quick`` (bool), ``out`` (path), ``data_dir``, ``detectors``
-    (comma-separated str or list), ``seeds`` (comma-separated str or list of
-    int), ``jobs`` (int), ``no_anchors`` and ``no_progress`` (bool); missing
-    attributes take their defaults. Prints where the results went.
-    """
-    detectors = getattr(args, "detectors", None)
-    if isinstance(detectors, str):
-        detectors = [d.strip() for d in detectors.split(",") if d.strip()]
-    seeds = getattr(args, "seeds", None)
-    if isinstance(seeds, str):
-        seeds = [int(s) for s in seeds.split(",") if s.strip()]
-    profile = "quick" if getattr(args, "quick", False) else getattr(args, "profile", None) or "full"
-    out = Path(getattr(args, "out", None) or f"graphbot-bench-{profile}")
-    frame = run_benchmark(
-        profile, out, getattr(args, "data_dir", None), detectors, seeds,
-        progress=not getattr(args, "no_progress", False),
-        anchors=not getattr(args, "no_anchors", False), n_jobs=int(getattr(args, "jobs", 1) or 1),
-    )  # fmt: skip
-    errors = frame[frame["status"] == "error"]
-    print(f"{len(frame)} runs, {len(errors)} errors; results in {out.resolve()}")
-    return 0

@@ -163,7 +163,7 @@ def run_real_labels(
     detectors : iterable of str, optional
         Registered detectors; default all.
     out_dir : path, optional
-        Write ``real_labels.csv``, ``real_labels.md`` and ROC/PR figures here.
+        Write ``real_labels.csv``, ``real_labels.md`` and ``roc_pr_curves.csv`` here.
     anchors, progress, memory : bool
         Run the installed anchors; show progress; sample peak memory.
 

@@ -5,7 +5,8 @@
 offline) and ``report.json`` (the same facts, every member listed, for tools).
 For each of the top groups of each detector, the case file gives its members,
 shared targets, timing and synchrony, creation-date bursts, density, and the
-evidence figures.
+evidence figures. :func:`write_benchmark_figures` draws the benchmark figures
+from the CSV files the benchmark wrote.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from .._checks import check_int
 from ..errors import InputTypeError, InvalidParameterError
 from ..graph import InteractionGraph
 from ..result import DetectionResult
+from .benchmark import write_benchmark_figures
 from .casefile import graph_summary, group_case_file, jsonable, result_summary
 
-__all__ = ["write_report", "build_report", "group_case_file"]
+__all__ = ["write_report", "build_report", "group_case_file", "write_benchmark_figures"]
 
 
 def _as_results(results: Any) -> list[DetectionResult]:
