@@ -158,7 +158,7 @@ def write_real(
             + markdown_table(bad.set_index("dataset")[["detector", "status", "error"]])
         )
     (out / "real_labels.md").write_text("\n".join(parts) + "\n")
-    curve_points(curves).to_csv(out / "roc_pr_curves.csv", index=False)
+    curve_points(curves).to_csv(out / "roc_pr_curves.csv", index=False, float_format="%.5g")
 
 
 def curve_points(
