@@ -61,3 +61,16 @@ def test_grid_has_one_panel_per_camouflage(frame):
 def test_missing_column_is_named(frame):
     with pytest.raises(InvalidParameterError, match=r"lacks column\(s\) \['recall'\]"):
         plot_benchmark_curves(frame, y="recall")
+
+
+def test_more_lines_than_colours_stay_distinguishable():
+    import pandas as pd
+
+    from graphbot.plot import plot_benchmark_grid
+
+    rows = [{"detector": f"d{i:02d}", "density": d, "camouflage": "none", "f1": i / 20}
+            for i in range(14) for d in (0.1, 0.3)]  # fmt: skip
+    ax = plot_benchmark_grid(pd.DataFrame(rows))[0]
+    looks = {(ln.get_color(), ln.get_marker(), ln.get_linestyle()) for ln in ax.get_lines()
+             if ln.get_label().startswith("d")}  # fmt: skip
+    assert len(looks) == 14
