@@ -139,6 +139,9 @@ def burstlink(
     DetectionResult
         ``user_scores``: number of candidate bursts (distinct owners) a user is
         in, plus a constant lifting group members above everybody else.
+        ``evidence["user_pvalues"]``: each user's own test, the Poisson upper
+        tail of their hits given their activity and the share of events inside
+        candidate bursts (1 for users with no hit); the ensemble uses it as is.
 
     Examples
     --------
@@ -207,9 +210,13 @@ def burstlink(
         "n_events_used": ev.n_events,
         "n_mutual_dropped": ev.n_dropped_mutual,
     }
+    # each user's own test: hits against the Poisson null of the linker rule
+    share = len(members) / max(ev.n_events, 1)
+    user_pvalues = poisson.sf(hits - 1, ev.user_degree * share)
     return make_result(
-        "burstlink", graph, scores, groups, params=params, started=started, meta=meta
-    )
+        "burstlink", graph, scores, groups, params=params, started=started, meta=meta,
+        evidence={"user_pvalues": user_pvalues},
+    )  # fmt: skip
 
 
 def _check_params(

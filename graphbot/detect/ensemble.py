@@ -7,11 +7,22 @@ upper-tail empirical p-values within the population (mid-ranks,
 default) a detector only gives evidence about the users of its own groups, its
 own decision: every other user gets ``p = 1/2``, "no evidence". Without the
 gate the ordering of the bulk of ordinary users, which is mostly activity,
-drowns the signal (measured in ``benchmarks/bench_community.py``).
+drowns the signal (measured in ``benchmarks/bench_community.py``). A detector
+that tests every user itself (``evidence["user_pvalues"]``: BurstLink's Poisson
+test of a user's burst hits given their activity) gives those p-values as
+they are, for every user: they are calibrated, so they need no gate.
 
 Combinations (``combine``):
 
-``"sml"`` (default)
+``"cauchy"`` (default)
+    Cauchy combination (ACAT, Liu and Xie, 2020), valid under arbitrary
+    dependence: ``T = mean_d tan((1/2 - p_d) pi)``, score ``-log10 p`` with
+    ``p = 1/2 - arctan(T) / pi``; p-values above 0.99 are truncated. It is
+    dominated by the single smallest p-value, so a user one detector is sure
+    of comes first. On 79 graphs of the benchmark grid it ranked farms better
+    than every member (ROC-AUC 0.813, AP 0.575 against BurstLink's 0.807,
+    0.556); SML reached 0.788 / 0.589, rank averaging 0.814 / 0.596.
+``"sml"``
     Spectral meta-learner (Parisi et al., 2014): a weighted mean of ``1 - p``
     whose weights are estimated *without labels* from the covariance of the
     detectors. If detectors err independently given the true class, the
@@ -20,15 +31,10 @@ Combinations (``combine``):
     weigh more and a detector that only adds noise (the degree baseline on a
     farm it cannot see) gets weight near zero. The detectors here are not
     conditionally independent (they read the same edges); the weights are a
-    heuristic then, reported in ``meta["weights"]``.
+    heuristic then, reported in ``meta["weights"]``. A farm only one detector
+    sees gets that detector weight near zero.
 ``"rank_mean"``
     Equal-weight mean of ``1 - p``: classic rank averaging.
-``"cauchy"``
-    Cauchy combination (ACAT, Liu and Xie, 2020), valid under arbitrary
-    dependence: ``T = mean_d tan((1/2 - p_d) pi)``, score ``-log10 p`` with
-    ``p = 1/2 - arctan(T) / pi``; p-values above 0.99 are truncated. It is
-    dominated by the single smallest p-value, so each detector's top users
-    (true or false alarms) come first.
 ``"max_rank"``
     Maximum of ``1 - p`` over detectors.
 
@@ -198,7 +204,7 @@ def ensemble(
     graph: InteractionGraph,
     *,
     detectors: Sequence[str] | None = None,
-    combine: str = "sml",
+    combine: str = "cauchy",
     gate: bool = True,
     params: Mapping[str, Mapping[str, Any]] | None = None,
     min_vote: float = 0.0,
@@ -326,6 +332,9 @@ def _run_component(
 
 def _gated_pvalues(result: DetectionResult, gate: bool) -> np.ndarray:
     """Rank p-values; with ``gate``, users outside the detector's groups get 1/2 (no evidence)."""
+    calibrated = result.evidence.get("user_pvalues") if result.evidence else None
+    if calibrated is not None:  # the detector tested each user itself: use as is
+        return np.asarray(calibrated, dtype=np.float64)
     p = upper_tail_pvalues(result.user_scores)
     if not gate:
         return p
