@@ -189,7 +189,7 @@ def run_ensemble(seeds=(0, 1, 2), n_users: int = 4000) -> tuple[pd.DataFrame, pd
         y = truth.bot_mask(g)
         r = ensemble(g, rng=seed)  # runs every default detector once, keeps their scores
         names = list(r.params["detectors"])
-        rows.append({"seed": seed, "detector": "ensemble (sml, gated) [default]",
+        rows.append({"seed": seed, "detector": "ensemble [default]",
                      **_metrics(detection_scores(r, truth, g))})  # fmt: skip
         from graphbot.detect import run_detector
 
