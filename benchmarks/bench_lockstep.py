@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from graphbot import InteractionGraph
+from graphbot.datasets import load_movielens
 from graphbot.detect import available_detectors, burstlink, copycatch, synchrotrap
 from graphbot.evaluate.metrics import detection_scores
 from graphbot.synth import inject_farm, instagram_world
@@ -45,21 +46,8 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
 
 def movielens(data_dir: Path = DATA) -> InteractionGraph:
-    """MovieLens-100k via graphbot.datasets, or read directly if the loader is missing."""
-    try:
-        from graphbot.datasets import load_movielens
-
-        return load_movielens(data_dir)
-    except ImportError:
-        frame = pd.read_csv(data_dir / "movielens-100k" / "ml-100k.inter", sep="\t")
-        frame.columns = [c.split(":")[0] for c in frame.columns]
-        return InteractionGraph.from_events(
-            frame["user_id"].to_numpy(),
-            frame["item_id"].to_numpy(),
-            times=frame["timestamp"].to_numpy().astype(np.int64),
-            kinds="rate",
-            weights=frame["rating"].to_numpy(),
-        )
+    """MovieLens-100k (ratings as ``rate`` events) from the shared datasets folder."""
+    return load_movielens(data_dir)
 
 
 def detectors(with_fraudar: bool) -> dict:

@@ -121,7 +121,8 @@ def inject_farm(
     )
     farm_targets = _pick_targets(generator, graph, kind, n_targets, targets)
     users, tgts = _farm_edges(generator, n_bots, len(farm_targets), density)
-    times = _farm_times(generator, graph, farm_targets, tgts, window, start, span)
+    appears = _appearance_times(graph)
+    times = _farm_times(generator, graph, appears, farm_targets, tgts, window, start, span)
     frame = pd.DataFrame({"user": bots[users], "target": farm_targets[tgts], "camouflage": False})
     if times is not None:
         frame["time"] = times
@@ -131,8 +132,9 @@ def inject_farm(
             [
                 frame,
                 _camouflage(
-                    generator, graph, bots, farm_targets, n_camo, camouflage == "biased", kind
-                ),
+                    generator, graph, appears, bots, farm_targets, n_camo,
+                    camouflage == "biased", kind,
+                ),  # fmt: skip
             ],
             ignore_index=True,
         )
@@ -245,35 +247,40 @@ def _farm_edges(
 def _farm_times(
     gen: np.random.Generator,
     graph: InteractionGraph,
+    appears: pd.Series | None,
     farm_targets: np.ndarray,
     targets: np.ndarray,
     window: float,
     start: float | None,
     span: float | None,
 ) -> np.ndarray | None:
-    if graph.times is None:
+    if appears is None:
         return None
     first = float(start if start is not None else graph.times.min())
     length = float(span if span is not None else graph.times.max() - first)
     last_open = first + max(length - window, 0.0)
-    earliest = np.clip(np.maximum(first, _first_seen(graph, farm_targets)), None, last_open)
+    earliest = np.clip(np.maximum(first, _appeared(appears, farm_targets)), None, last_open)
     opens = earliest + gen.uniform(0.0, 1.0, len(farm_targets)) * (last_open - earliest)
     return (opens[targets] + gen.uniform(0, window, len(targets))).astype(np.int64)
 
 
-def _first_seen(graph: InteractionGraph, target_ids: np.ndarray) -> np.ndarray:
-    """Time of each target's first event in ``graph`` (-inf for targets new to it)."""
-    first = np.full(graph.n_targets, np.inf)
-    order = np.lexsort((graph.times, graph.targets))
-    starts = np.r_[True, graph.targets[order][1:] != graph.targets[order][:-1]]
-    first[graph.targets[order][starts]] = graph.times[order][starts]
-    index = pd.Index(graph.target_ids).get_indexer(target_ids)
-    return np.where(index >= 0, first[np.maximum(index, 0)], -np.inf)
+def _appearance_times(graph: InteractionGraph) -> pd.Series | None:
+    """Time of each target's first event, by external id (None without timestamps)."""
+    if graph.times is None:
+        return None
+    first = pd.Series(graph.times).groupby(graph.targets).min()
+    return pd.Series(first.to_numpy(dtype=np.float64), index=graph.target_ids[first.index])
+
+
+def _appeared(appears: pd.Series, target_ids: np.ndarray) -> np.ndarray:
+    """First-event times of ``target_ids`` (-inf for targets new to the graph)."""
+    return appears.reindex(target_ids).fillna(-np.inf).to_numpy()
 
 
 def _camouflage(
     gen: np.random.Generator,
     graph: InteractionGraph,
+    appears: pd.Series | None,
     bots: np.ndarray,
     farm_targets: np.ndarray,
     n_events: int,
@@ -310,12 +317,10 @@ def _camouflage(
             "camouflage": True,
         }
     )
-    if graph.times is not None:
-        appears = _first_seen(graph, frame["target"].to_numpy())
+    if appears is not None:
+        since = _appeared(appears, frame["target"].to_numpy())
         end = float(graph.times.max())
-        frame["time"] = (appears + gen.uniform(0.0, 1.0, len(frame)) * (end - appears)).astype(
-            np.int64
-        )
+        frame["time"] = (since + gen.uniform(0.0, 1.0, len(frame)) * (end - since)).astype(np.int64)
     return frame
 
 
