@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._checks import check_int, check_number
-from .detect._lockstep_kernels import count_coaction_rows, fill_coaction_rows, segment_order
+from .detect._lockstep_kernels import coaction_rows, segment_order
 from .detect._registry import check_graph
 from .graph import InteractionGraph
 
@@ -145,30 +145,20 @@ def _project_upper(
     u_tgt, u_time = targets[u_order], times[u_order]
     t_user, t_time = users[t_order], times[t_order]
     row_nnz = np.zeros(n_users, dtype=np.int64)
+    indptr = np.zeros(n_users + 1, dtype=np.int64)
+    out_idx = np.empty(0, dtype=np.int32)
+    out_val = np.empty(0, dtype=np.int32)
     blocks = np.linspace(0, n_users, min(_BLOCKS, max(n_users, 1)) + 1).astype(np.int64)
-    args = (
-        u_ptr,
-        u_tgt,
-        u_time,
-        t_ptr,
-        t_user,
-        t_time,
-        window,
-        min_shared,
-        min_span,
-        n_users,
-        n_targets,
-    )
+    args = (u_ptr, u_tgt, u_time, t_ptr, t_user, t_time, window, min_shared, min_span,
+            n_users, n_targets)  # fmt: skip
     chunks = 8  # a few chunks per block keeps both cores busy on skewed rows
     with tqdm(total=2 * n_users, disable=not progress, desc="co-action", unit="user") as bar:
-        for lo, hi in zip(blocks[:-1], blocks[1:]):
-            count_coaction_rows(lo, hi, chunks, *args, row_nnz)
-            bar.update(int(hi - lo))
-        indptr = np.zeros(n_users + 1, dtype=np.int64)
-        np.cumsum(row_nnz, out=indptr[1:])
-        out_idx = np.empty(indptr[-1], dtype=np.int32)
-        out_val = np.empty(indptr[-1], dtype=np.int32)
-        for lo, hi in zip(blocks[:-1], blocks[1:]):
-            fill_coaction_rows(lo, hi, chunks, *args, indptr, out_idx, out_val)
-            bar.update(int(hi - lo))
+        for fill in (False, True):  # count the rows, then write them
+            if fill:
+                np.cumsum(row_nnz, out=indptr[1:])
+                out_idx = np.empty(indptr[-1], dtype=np.int32)
+                out_val = np.empty(indptr[-1], dtype=np.int32)
+            for lo, hi in zip(blocks[:-1], blocks[1:]):
+                coaction_rows(lo, hi, chunks, *args, row_nnz, indptr, out_idx, out_val, fill)
+                bar.update(int(hi - lo))
     return sp.csr_matrix((out_val, out_idx, indptr), shape=(n_users, n_users))

@@ -13,8 +13,7 @@ from numba import njit, prange
 __all__ = [
     "segment_order",
     "sorted_unique",
-    "count_coaction_rows",
-    "fill_coaction_rows",
+    "coaction_rows",
     "best_windows",
     "subset_best_windows",
     "subset_window_hits",
@@ -164,7 +163,7 @@ def _kept_row(
 
 
 @njit(cache=True, parallel=True)
-def count_coaction_rows(
+def coaction_rows(
     lo,
     hi,
     n_chunks,
@@ -180,11 +179,17 @@ def count_coaction_rows(
     n_users,
     n_targets,
     row_nnz,
+    indptr,
+    out_idx,
+    out_val,
+    fill,
 ):
-    """Pass 1: number of upper-triangle entries kept in rows ``lo..hi``.
+    """Upper-triangle co-action entries of rows ``lo..hi``, in two passes.
 
-    An entry is kept with at least ``min_shared`` shared targets whose matched
-    events of the row user span at least ``min_span`` seconds (-1 keeps all).
+    ``fill=False`` counts each row's kept entries into ``row_nnz``; ``fill=True``
+    writes them (sorted columns) at ``indptr``. An entry is kept with at least
+    ``min_shared`` shared targets whose matched events of the row user span at
+    least ``min_span`` seconds (-1 keeps all).
     """
     span = hi - lo
     for c in prange(n_chunks):
@@ -195,41 +200,11 @@ def count_coaction_rows(
                 u, u_ptr, u_tgt, u_time, t_ptr, t_user, t_time, window, min_shared, min_span,
                 n_targets, scratch,
             )  # fmt: skip
-            for i in range(k):
-                acc[touched[i]] = 0
-            row_nnz[u] = k
-
-
-@njit(cache=True, parallel=True)
-def fill_coaction_rows(
-    lo,
-    hi,
-    n_chunks,
-    u_ptr,
-    u_tgt,
-    u_time,
-    t_ptr,
-    t_user,
-    t_time,
-    window,
-    min_shared,
-    min_span,
-    n_users,
-    n_targets,
-    indptr,
-    out_idx,
-    out_val,
-):
-    """Pass 2: write the entries counted by :func:`count_coaction_rows` (sorted columns)."""
-    span = hi - lo
-    for c in prange(n_chunks):
-        scratch = _row_scratch(n_users)
-        acc, touched = scratch[1], scratch[2]
-        for u in range(lo + span * c // n_chunks, lo + span * (c + 1) // n_chunks):
-            k = _kept_row(
-                u, u_ptr, u_tgt, u_time, t_ptr, t_user, t_time, window, min_shared, min_span,
-                n_targets, scratch,
-            )  # fmt: skip
+            if not fill:
+                row_nnz[u] = k
+                for i in range(k):
+                    acc[touched[i]] = 0
+                continue
             pos = indptr[u]
             cols = np.sort(touched[:k])
             for i in range(k):
