@@ -33,3 +33,20 @@ def _close_figures():
     yield
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+@pytest.fixture(scope="session")
+def world_3k():
+    """The 3,000-user synthetic world shared by the detector tests (read-only)."""
+    from graphbot.synth import instagram_world
+
+    return instagram_world(3000, rng=0)
+
+
+@pytest.fixture(scope="session")
+def dense_farm(world_3k):
+    """A dense like farm (60 bots x 40 posts, density 0.3, biased camouflage) in ``world_3k``."""
+    from graphbot.synth import inject_like_farm
+
+    return inject_like_farm(world_3k, n_bots=60, n_targets=40, density=0.3, camouflage="biased",
+                            rng=1)  # fmt: skip

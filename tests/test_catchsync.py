@@ -11,19 +11,14 @@ from graphbot.detect import CatchSync, catchsync, get_detector
 from graphbot.detect.catchsync import _sync_normality
 from graphbot.errors import InvalidParameterError
 from graphbot.evaluate.metrics import detection_scores
-from graphbot.synth import inject_follow_farm, instagram_world
+from graphbot.synth import inject_follow_farm
 
 
 @pytest.fixture(scope="module")
-def world():
-    return instagram_world(3000, rng=0)
-
-
-@pytest.fixture(scope="module")
-def planted(world):
+def planted(world_3k):
     # 100 fake followers of 10 customer accounts, with popularity-biased camouflage follows
     return inject_follow_farm(
-        world, n_bots=100, n_targets=10, density=0.8, camouflage="biased", rng=1
+        world_3k, n_bots=100, n_targets=10, density=0.8, camouflage="biased", rng=1
     )
 
 
@@ -53,9 +48,9 @@ def test_bots_are_synchronized_and_abnormal(planted):
     assert ((ev["synchronicity"] >= 0) & (ev["synchronicity"] <= 1)).all()
 
 
-def test_false_positives_on_a_world_without_farm_are_few(world):
-    result = catchsync(world, rng=0)
-    assert len(result.flagged()) <= 0.03 * world.n_users
+def test_false_positives_on_a_world_without_farm_are_few(world_3k):
+    result = catchsync(world_3k, rng=0)
+    assert len(result.flagged()) <= 0.03 * world_3k.n_users
 
 
 def test_synchronicity_and_normality_by_hand():

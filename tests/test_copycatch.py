@@ -4,32 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _events import noise_events
 
 from graphbot import InteractionGraph
 from graphbot.detect import CopyCatch, copycatch, get_detector
 from graphbot.errors import InvalidInputError, InvalidParameterError
 from graphbot.evaluate.metrics import detection_scores
-from graphbot.synth import inject_like_farm, instagram_world
+from graphbot.synth import inject_like_farm
 
 DAY = 86_400
-
-
-@pytest.fixture(scope="module")
-def world():
-    return instagram_world(3000, rng=0)
-
-
-@pytest.fixture(scope="module")
-def dense_farm(world):
-    return inject_like_farm(world, n_bots=60, n_targets=40, density=0.3, camouflage="biased", rng=1)
-
-
-def _noise(gen, n_users=300, n_targets=80, n=1500):
-    return (
-        gen.integers(1000, 1000 + n_users, n),
-        gen.integers(0, n_targets, n),
-        gen.integers(0, 30 * DAY, n),
-    )
 
 
 def test_registry_entry():
@@ -38,7 +21,7 @@ def test_registry_entry():
     assert spec.estimator is CopyCatch
 
 
-def test_recovers_dense_farm_with_camouflage(world, dense_farm):
+def test_recovers_dense_farm_with_camouflage(world_3k, dense_farm):
     graph, truth = dense_farm
     result = copycatch(graph, rng=0)
     scores = detection_scores(result, truth, graph)
@@ -51,24 +34,24 @@ def test_recovers_dense_farm_with_camouflage(world, dense_farm):
     assert scores["roc_auc"] > 0.99
 
 
-def test_recovers_sparse_farm(world):
+def test_recovers_sparse_farm(world_3k):
     graph, truth = inject_like_farm(
-        world, n_bots=80, n_targets=60, density=0.1, camouflage="none", rng=2
+        world_3k, n_bots=80, n_targets=60, density=0.1, camouflage="none", rng=2
     )
     scores = detection_scores(copycatch(graph, rng=0), truth, graph)
     assert scores["f1"] >= 0.8
     assert scores["precision"] >= 0.95
 
 
-def test_no_farm_flags_nobody(world):
-    result = copycatch(world, rng=0)
+def test_no_farm_flags_nobody(world_3k):
+    result = copycatch(world_3k, rng=0)
     assert len(result.flagged()) == 0
     assert result.groups == ()
 
 
 def test_single_user_burst_is_not_a_campaign():
     gen = np.random.default_rng(0)
-    u, t, s = _noise(gen)
+    u, t, s = noise_events(gen)
     binge_t = np.arange(40)  # one user acts on 40 targets within one minute, three times
     binge_s = np.concatenate([d * DAY + gen.integers(0, 60, 40) for d in (3, 9, 20)])
     g = InteractionGraph.from_events(
@@ -79,7 +62,7 @@ def test_single_user_burst_is_not_a_campaign():
 
 def test_fan_club_of_one_account_is_not_flagged():
     gen = np.random.default_rng(1)
-    u, t, s = _noise(gen)
+    u, t, s = noise_events(gen)
     fans = np.repeat(np.arange(25), 8)  # 25 fans like the 8 posts of one account within an hour
     posts = np.tile(np.arange(8), 25)
     times = posts * 3 * DAY + gen.integers(0, 3600, 200)
@@ -98,7 +81,7 @@ def test_fan_club_of_one_account_is_not_flagged():
 
 def test_follow_back_circle_is_not_flagged():
     gen = np.random.default_rng(2)
-    u, t, s = _noise(gen)
+    u, t, s = noise_events(gen)
     circle = np.arange(20)
     a, b = np.meshgrid(circle, circle, indexing="ij")
     off = a != b
@@ -154,7 +137,7 @@ def test_errors_name_the_parameter(dense_farm):
 def test_one_shared_session_is_not_lockstep():
     # 15 newcomers rate the same 30 on-boarding items within the same hour, once.
     gen = np.random.default_rng(3)
-    u, t, s = _noise(gen)
+    u, t, s = noise_events(gen)
     users = np.repeat(np.arange(15), 30)
     items = np.tile(np.arange(100, 130), 15)
     times = 10 * DAY + gen.integers(0, 3600, 450)

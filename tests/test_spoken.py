@@ -9,17 +9,13 @@ from graphbot import InteractionGraph
 from graphbot.detect import SpokEn, get_detector, spoken
 from graphbot.detect._spectral import spoke_members, truncated_svd
 from graphbot.errors import InvalidParameterError
-from graphbot.synth import inject_like_farm, instagram_world
+from graphbot.synth import inject_like_farm
 
 
 @pytest.fixture(scope="module")
-def world():
-    return instagram_world(3000, rng=0)
-
-
-@pytest.fixture(scope="module")
-def planted(world):
-    return inject_like_farm(world, n_bots=60, n_targets=30, density=0.6, camouflage="none", rng=1)
+def planted(world_3k):
+    return inject_like_farm(world_3k, n_bots=60, n_targets=30, density=0.6, camouflage="none",
+                            rng=1)  # fmt: skip
 
 
 def test_recovers_dense_block_as_one_spoke_group(planted):
@@ -60,11 +56,11 @@ def test_scores_rank_bots_first_and_flagged_is_top(planted):
     assert bots[top].mean() >= 0.6  # the follow-back circle of the world is a spoke too
 
 
-def test_popularity_spokes_are_not_flagged_on_a_world_without_farm(world):
-    result = spoken(world, rng=0)
+def test_popularity_spokes_are_not_flagged_on_a_world_without_farm(world_3k):
+    result = spoken(world_3k, rng=0)
     kept = [s for s in result.evidence["spokes"] if s["kept"]]
     assert all(s["lift"] >= 10 for s in kept)
-    assert len(result.flagged()) <= 0.02 * world.n_users
+    assert len(result.flagged()) <= 0.02 * world_3k.n_users
     # popular content makes big spokes that look dense; their lift stays small
     popular = [s for s in result.evidence["spokes"] if s["density"] >= 0.1 and s["n_users"] > 100]
     assert popular and not any(s["kept"] for s in popular)

@@ -4,32 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _events import noise_events
 
 from graphbot import InteractionGraph
 from graphbot.detect import SynchroTrap, get_detector, synchrotrap
 from graphbot.errors import InvalidInputError, InvalidParameterError
 from graphbot.evaluate.metrics import detection_scores
-from graphbot.synth import inject_like_farm, instagram_world
 
 DAY = 86_400
-
-
-@pytest.fixture(scope="module")
-def world():
-    return instagram_world(3000, rng=0)
-
-
-@pytest.fixture(scope="module")
-def dense_farm(world):
-    return inject_like_farm(world, n_bots=60, n_targets=40, density=0.3, camouflage="biased", rng=1)
-
-
-def _noise(gen, n_users=300, n_targets=80, n=1500):
-    return (
-        gen.integers(1000, 1000 + n_users, n),
-        gen.integers(0, n_targets, n),
-        gen.integers(0, 30 * DAY, n),
-    )
 
 
 def test_registry_entry():
@@ -51,13 +33,13 @@ def test_recovers_dense_campaign_with_camouflage(dense_farm):
     assert stats["n_users"] == top.n_users and "time_span" in stats
 
 
-def test_no_farm_flags_nobody(world):
-    assert len(synchrotrap(world, rng=0).flagged()) == 0
+def test_no_farm_flags_nobody(world_3k):
+    assert len(synchrotrap(world_3k, rng=0).flagged()) == 0
 
 
 def test_single_user_burst_is_not_a_campaign():
     gen = np.random.default_rng(0)
-    u, t, s = _noise(gen)
+    u, t, s = noise_events(gen)
     binge_s = np.concatenate([d * DAY + gen.integers(0, 60, 40) for d in (3, 9, 20)])
     g = InteractionGraph.from_events(
         np.r_[u, np.full(120, 7)], np.r_[t, np.tile(np.arange(40), 3)], times=np.r_[s, binge_s]
@@ -68,7 +50,7 @@ def test_single_user_burst_is_not_a_campaign():
 def test_one_shared_session_is_not_a_campaign():
     # 15 newcomers rate the same 30 on-boarding items within the same hour, once.
     gen = np.random.default_rng(3)
-    u, t, s = _noise(gen)
+    u, t, s = noise_events(gen)
     users = np.repeat(np.arange(15), 30)
     items = np.tile(np.arange(100, 130), 15)
     times = 10 * DAY + gen.integers(0, 3600, 450)
@@ -83,7 +65,7 @@ def test_one_shared_session_is_not_a_campaign():
 
 def test_window_controls_matching():
     gen = np.random.default_rng(4)
-    u, t, s = _noise(gen)
+    u, t, s = noise_events(gen)
     users = np.repeat(np.arange(12), 10)
     items = np.tile(np.arange(200, 210), 12)
     times = np.tile(np.arange(10), 12) * 2 * DAY + np.repeat(np.arange(12), 10) * 1200
