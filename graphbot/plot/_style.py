@@ -32,6 +32,7 @@ __all__ = [
     "as_mask",
     "truth_mask",
     "categorical_color",
+    "categorical_dash",
     "scatter_flagged",
     "ring_truth",
 ]
@@ -90,6 +91,14 @@ _RC: dict[str, Any] = {
 def categorical_color(i: int) -> str:
     """The ``i``-th categorical colour, cycling after eight."""
     return CATEGORICAL[i % len(CATEGORICAL)]
+
+
+def categorical_dash(i: int) -> str:
+    """Line style of the ``i``-th curve: solid for the first eight, then dashed, dotted...
+
+    Colours repeat after eight, so the style tells those curves apart.
+    """
+    return ("-", "--", ":", "-.")[(i // len(CATEGORICAL)) % 4]
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidParameterError
-from ._style import CATEGORICAL, categorical_color, get_ax, style
+from ._style import CATEGORICAL, categorical_color, categorical_dash, get_ax, style
 
 __all__ = ["plot_benchmark_curves", "plot_benchmark_grid"]
 
@@ -84,12 +84,12 @@ def plot_benchmark_curves(
             xs = stats.index.to_numpy(dtype=float)
             mean, std = stats["mean"].to_numpy(), np.nan_to_num(stats["std"].to_numpy())
             color = categorical_color(i)
-            lap = i // len(CATEGORICAL)  # past eight lines colours repeat: shift marker, dash line
+            lap = i // len(CATEGORICAL)  # past eight lines colours repeat: shift the marker too
             ax.plot(
                 xs,
                 mean,
                 marker=_MARKERS[(i + lap) % len(_MARKERS)],
-                ls="-" if lap % 2 == 0 else "--",
+                ls=categorical_dash(i),
                 ms=5,
                 lw=1.6,
                 color=color,

@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import InputTypeError, InvalidParameterError
 from ..evaluate.metrics import average_precision, pr_curve, roc_auc, roc_curve
 from ..result import DetectionResult
-from ._style import ROLE_COLORS, categorical_color, get_ax, style, truth_mask
+from ._style import ROLE_COLORS, categorical_color, categorical_dash, get_ax, style, truth_mask
 
 __all__ = ["plot_score_distributions", "plot_roc", "plot_pr", "roc_curve", "pr_curve"]
 
@@ -37,11 +37,6 @@ def _curve_legend(ax: Any, n: int, loc: str) -> None:
         ax.legend(loc=loc)
     else:
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
-
-
-def _dash(i: int) -> str:
-    """Solid for the first eight curves, then dashed, dotted: colours repeat after eight."""
-    return ("-", "--", ":", "-.")[(i // 8) % 4]
 
 
 def _labels(truth: Any, result: DetectionResult) -> np.ndarray:
@@ -85,7 +80,7 @@ def plot_roc(results: Any, truth: Any, *, ax: Any = None) -> Any:
                 fpr,
                 tpr,
                 color=categorical_color(i),
-                ls=_dash(i),
+                ls=categorical_dash(i),
                 lw=1.8,
                 label=f"{name} (AUC {auc:.2f})",
             )
@@ -140,7 +135,7 @@ def plot_pr(results: Any, truth: Any, *, ax: Any = None) -> Any:
                 np.r_[precision[0], precision],
                 where="pre",
                 color=categorical_color(i),
-                ls=_dash(i),
+                ls=categorical_dash(i),
                 lw=1.8,
                 label=f"{name} (AP {ap:.2f})",
             )
