@@ -156,18 +156,16 @@ def _keep_best_spectral_side(matrix, row_prior, col_prior, in_rows, in_cols) -> 
     position[order] = np.arange(n)
     u_pos, t_pos = position[inner.row], position[n_rows + inner.col]
     node_prior = np.r_[row_prior[rows], col_prior[cols]][order]
+    # an edge is inside the first k nodes of the order when both ends are
+    prefix_score = _prefix_averages(np.maximum(u_pos, t_pos), inner.data, node_prior)
+    suffix_score = _prefix_averages(n - 1 - np.minimum(u_pos, t_pos), inner.data, node_prior[::-1])
     best_score = _average(matrix @ in_cols + row_prior, in_rows, col_prior, in_cols)
     best = None
-    for key, prior in ((np.maximum(u_pos, t_pos), node_prior), (np.minimum(u_pos, t_pos), None)):
-        if prior is None:  # suffixes: the same sweep from the other end
-            key, prior = n - 1 - key, node_prior[::-1]
-        mass = np.cumsum(np.bincount(key, weights=inner.data, minlength=n) + prior)
-        score = mass[:-1] / np.arange(1, n)  # proper prefixes only
-        k = int(np.argmax(score))
-        if score[k] > best_score * (1 + _RELATIVE_TOLERANCE) + 1e-300:
-            best_score = score[k]
-            keep = order[: k + 1] if prior is node_prior else order[n - 1 - k :]
-            best = keep
+    for scores, from_start in ((prefix_score, True), (suffix_score, False)):
+        k = int(np.argmax(scores))
+        if scores[k] > best_score * (1 + _RELATIVE_TOLERANCE) + 1e-300:
+            best_score = scores[k]
+            best = order[: k + 1] if from_start else order[n - 1 - k :]
     if best is None:
         return False
     members = np.zeros(n, dtype=bool)
@@ -175,6 +173,13 @@ def _keep_best_spectral_side(matrix, row_prior, col_prior, in_rows, in_cols) -> 
     in_rows[rows[~members[:n_rows]]] = False
     in_cols[cols[~members[n_rows:]]] = False
     return True
+
+
+def _prefix_averages(edge_key: np.ndarray, edge_weight: np.ndarray, node_prior: np.ndarray):
+    """``g`` of every proper prefix of a node order (edge ``e`` enters at node ``edge_key[e]``)."""
+    n = len(node_prior)
+    mass = np.cumsum(np.bincount(edge_key, weights=edge_weight, minlength=n) + node_prior)
+    return mass[:-1] / np.arange(1, n)
 
 
 def _fiedler(inner: sp.coo_matrix, n_rows: int, n: int) -> np.ndarray:
