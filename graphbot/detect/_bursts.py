@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ._lockstep_kernels import segment_order
+
 __all__ = ["target_bursts"]
 
 HOUR = 3600.0
@@ -52,9 +54,8 @@ def target_bursts(
     >>> int(out["in_burst"].sum()) >= 3
     True
     """
-    order = np.lexsort((times, targets))
-    tg, ts = targets[order].astype(np.int64), times[order].astype(np.int64)
-    bounds = np.searchsorted(tg, np.arange(n_targets + 1))
+    order, bounds = segment_order((times, targets), n_targets)
+    ts = times[order].astype(np.int64)
     end_time = int(times.max()) if len(times) else 0
     flags = np.zeros(len(ts), dtype=np.bool_)
     start, peak = np.full(n_targets, -1, np.int64), np.full(n_targets, -1, np.int64)

@@ -56,7 +56,6 @@ from ._lockstep_kernels import (
     best_windows,
     pair_weighted_overlap,
     segment_order,
-    sorted_unique,
     subset_best_windows,
     subset_window_hits,
 )
@@ -249,8 +248,8 @@ def _seed_pairs(
     everyone = np.ones(ev.n_users, dtype=np.bool_)
     size, centre = best_windows(ev.t_ptr, ev.t_user, ev.t_time, everyone, half)
     inside = (size[ev.targets] >= 3) & (np.abs(ev.times - centre[ev.targets]) <= half)
-    keys = sorted_unique(ev.users[inside] * ev.n_targets + ev.targets[inside])
-    rows, cols = keys // ev.n_targets, keys % ev.n_targets
+    # events are already one per (user, target), sorted by user then target
+    rows, cols = ev.users[inside].astype(np.int64), ev.targets[inside].astype(np.int64)
     n_bursts = np.bincount(rows, minlength=ev.n_users)
     # Users in very many bursts link quadratically many pairs and are no evidence
     # of anything: leave them out of seeding (not of the search).
@@ -356,7 +355,7 @@ def _targets_given_users(ev, members, half, alpha):
     """Move each centre to the window with most cluster users; keep improbable targets."""
     targets, count, centre = subset_best_windows(ev.u_ptr, ev.u_tgt, ev.u_time, members, half)
     load = float(ev.user_degree[members].sum())
-    expected = load * ev.target_degree[targets] / max(float(ev.target_degree.sum()), 1.0)
+    expected = load * ev.target_degree[targets] / max(float(ev.n_events), 1.0)
     # Bonferroni over the targets tested: with many users and targets, some
     # target is always hit twice by chance, and a search that keeps it would
     # grow clusters out of noise.

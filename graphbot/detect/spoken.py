@@ -213,7 +213,6 @@ def _lockstep_propagate(
     matrix: sp.csr_matrix, users: np.ndarray, targets: np.ndarray, rho: float, max_rounds: int = 20
 ) -> tuple[np.ndarray, np.ndarray]:
     """LockInfer's propagation: alternately add users and targets in lockstep with the group."""
-    csc = matrix.tocsc()
     seed_users = users
     for _ in range(max_rounds):
         in_t = np.zeros(matrix.shape[1])
@@ -223,7 +222,7 @@ def _lockstep_propagate(
         new_users = np.flatnonzero(hits >= rho * len(targets))
         in_u = np.zeros(matrix.shape[0])
         in_u[new_users] = 1.0
-        hits_t = csc.T @ in_u  # per target: how many group users act on it
+        hits_t = matrix.T @ in_u  # per target: how many group users act on it
         new_targets = np.flatnonzero(hits_t >= rho * len(new_users))
         if np.array_equal(new_users, users) and np.array_equal(new_targets, targets):
             break
