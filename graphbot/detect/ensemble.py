@@ -64,7 +64,6 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -287,19 +286,22 @@ def ensemble(
         )
     matrix = np.vstack(pvalues)
     weights = sml_weights(1.0 - matrix) if combine == "sml" else np.ones(len(names))
-    scores = combine_pvalues(matrix, combine=combine, weights=weights)
+    combined = combine_pvalues(matrix, combine=combine, weights=weights)
     deciders = np.array([get_detector(n).tested for n in names])
     if not deciders.any():
         deciders[:] = True
-    groups = _merged_groups(
-        graph, results, scores, weights / weights.sum(), min_vote, merge_jaccard, deciders
+    decided = _merged_groups(
+        graph, results, weights / weights.sum(), min_vote, merge_jaccard, deciders
     )
     flagged = np.zeros(graph.n_users, dtype=bool)
-    for group in groups:
-        flagged[group.users] = True
-    combined = scores
+    for users, _, _ in decided:
+        flagged[users] = True
     scores = combined + flagged * (float(combined.max(initial=0.0)) + 1.0)
-    groups = [replace(g, score=float(scores[g.users].mean())) for g in groups]
+    groups = [
+        SuspiciousGroup(users, targets, float(scores[users].mean()),
+                        {**block_stats(graph, users, targets), "detectors": names_})
+        for users, targets, names_ in decided
+    ]  # fmt: skip
     out_params = {
         "detectors": tuple(names), "combine": combine, "gate": gate,
         "params": {k: dict(v) for k, v in params.items()},
@@ -388,19 +390,21 @@ def _check_params(
 def _merged_groups(
     graph: InteractionGraph,
     results: list[DetectionResult],
-    scores: np.ndarray,
     weights: np.ndarray,
     min_vote: float,
     merge_jaccard: float,
     deciders: np.ndarray,
-) -> list[SuspiciousGroup]:
+) -> list[tuple[np.ndarray, np.ndarray, str]]:
     """Merge overlapping groups of the deciding detectors; keep users backed by >= min_vote.
 
-    The backing weight of a user counts every detector (deciding or not) that
-    put it in a group of the merged cluster or overlapping it.
+    Returns ``(users, targets, backing detectors)`` per merged group. The
+    backing weight of a user counts every detector (deciding or not) that put
+    it in a group, provided that detector also flags one of the merged group.
     """
     found = [(k, g) for k, r in enumerate(results) for g in r.groups if g.n_users and deciders[k]]
-    voters = [(k, g) for k, r in enumerate(results) for g in r.groups if g.n_users]
+    flagged = np.zeros((len(results), graph.n_users), dtype=bool)
+    for k, r in enumerate(results):
+        flagged[k, r.flagged()] = True
     parent = list(range(len(found)))
 
     def root(i: int) -> int:
@@ -418,42 +422,20 @@ def _merged_groups(
     clusters: dict[int, list[int]] = {}
     for i in range(len(found)):
         clusters.setdefault(root(i), []).append(i)
-    groups = []
+    decided = []
     for members in clusters.values():
-        items = [found[i] for i in members]
-        users, targets, names = _voted(graph, items, voters, results, weights, min_vote)
+        in_u = np.zeros(graph.n_users, dtype=bool)
+        in_t = np.zeros(graph.n_targets, dtype=bool)
+        for i in members:
+            in_u[found[i][1].users] = True
+            in_t[found[i][1].targets] = True
+        backers = np.flatnonzero((flagged & in_u).any(axis=1))
+        votes = weights[backers] @ flagged[backers]
+        users = np.flatnonzero(in_u & (votes >= min_vote - 1e-12))
         if len(users):
-            stats = {**block_stats(graph, users, targets), "detectors": names}
-            groups.append(SuspiciousGroup(users, targets, float(scores[users].mean()), stats))
-    return groups
-
-
-def _voted(
-    graph: InteractionGraph,
-    items: list[tuple[int, SuspiciousGroup]],
-    voters: list[tuple[int, SuspiciousGroup]],
-    results: list[DetectionResult],
-    weights: np.ndarray,
-    min_vote: float,
-) -> tuple[np.ndarray, np.ndarray, str]:
-    """Members of a merged cluster of deciding groups, with the weight backing each."""
-    in_u = np.zeros(graph.n_users, dtype=bool)
-    in_t = np.zeros(graph.n_targets, dtype=bool)
-    for _, g in items:
-        in_u[g.users] = True
-        in_t[g.targets] = True
-    votes = np.zeros(graph.n_users)
-    backers = set()
-    for k in range(len(results)):
-        member = np.zeros(graph.n_users, dtype=bool)
-        for kk, g in voters:
-            if kk == k:
-                member[g.users] = True
-        if (member & in_u).any():
-            votes += weights[k] * member
-            backers.add(results[k].method)
-    users = np.flatnonzero(in_u & (votes >= min_vote - 1e-12))
-    return users, np.flatnonzero(in_t), ",".join(sorted(backers))
+            names = ",".join(sorted({results[k].method for k in backers}))
+            decided.append((users, np.flatnonzero(in_t), names))
+    return decided
 
 
 Ensemble = ensemble.estimator  # type: ignore[attr-defined]
