@@ -388,6 +388,34 @@ class InteractionGraph:
     def _replace_events(self, mask: np.ndarray) -> InteractionGraph:
         return self._derive(self.users[mask], self.targets[mask], mask, None, None)
 
+    def with_event_columns(self, **columns: np.ndarray | None) -> InteractionGraph:
+        """The same events with ``times`` and/or ``weights`` replaced (None drops the column).
+
+        Users and targets are unchanged, so the cached sparse views are shared.
+
+        Examples
+        --------
+        >>> g = InteractionGraph.from_events([0, 1], [5, 5], times=[10, 20], weights=[1.0, 2.0])
+        >>> h = g.with_event_columns(weights=None)
+        >>> h.weights is None, h.times.tolist()
+        (True, [10, 20])
+        """
+        unknown = sorted(set(columns) - {"times", "weights"})
+        if unknown:
+            raise InvalidParameterError(
+                f"only `times` and `weights` can be replaced; got {', '.join(unknown)}"
+            )
+        columns = {"times": self.times, "weights": self.weights, **columns}
+        out = InteractionGraph(
+            self.users, self.targets, user_ids=self.user_ids, target_ids=self.target_ids,
+            kinds=self.kinds, target_owners=self.target_owners, user_created=self.user_created,
+            **columns,
+        )  # fmt: skip
+        for key in ("csr", "csc"):
+            if key in self._cache:
+                out._cache[key] = self._cache[key]
+        return out
+
     def _derive(
         self,
         users: np.ndarray,

@@ -88,3 +88,13 @@ def test_bytes_per_event_budget():
 
 def test_kinds_vocabulary():
     assert KINDS[kind_code("follow")] == "follow"
+
+
+def test_with_event_columns_replaces_times_or_weights_and_shares_sparse_views():
+    g = InteractionGraph.from_events([0, 1, 1], [5, 5, 6], times=[10, 20, 30], weights=[1, 2, 3])
+    csr = g.csr
+    h = g.with_event_columns(times=np.array([1, 2, 3]), weights=None)
+    assert h.times.tolist() == [1, 2, 3] and h.weights is None
+    assert h.csr is csr and g.times.tolist() == [10, 20, 30]
+    with pytest.raises(InvalidParameterError, match="only `times` and `weights`"):
+        g.with_event_columns(kinds=None)

@@ -96,17 +96,7 @@ def shuffle_times_within_users(
     shuffled = np.lexsort((generator.random(graph.n_events), graph.users))
     new = np.empty_like(times)
     new[by_user] = times[shuffled]
-    return InteractionGraph(
-        graph.users,
-        graph.targets,
-        user_ids=graph.user_ids,
-        target_ids=graph.target_ids,
-        times=new,
-        kinds=graph.kinds,
-        weights=graph.weights,
-        target_owners=graph.target_owners,
-        user_created=graph.user_created,
-    )
+    return graph.with_event_columns(times=new)
 
 
 def events_by_user(graph: InteractionGraph) -> tuple[np.ndarray, np.ndarray]:

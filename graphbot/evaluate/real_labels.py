@@ -79,14 +79,6 @@ def load_labelled(
     return graph, y
 
 
-def _without_weights(graph: InteractionGraph) -> InteractionGraph:
-    return InteractionGraph(
-        graph.users, graph.targets, user_ids=graph.user_ids, target_ids=graph.target_ids,
-        times=graph.times, kinds=graph.kinds, target_owners=graph.target_owners,
-        user_created=graph.user_created,
-    )  # fmt: skip
-
-
 def _ranking_metrics(scores: np.ndarray, y: np.ndarray, degree: np.ndarray) -> dict[str, float]:
     known = ~np.isnan(y)
     s, lab, deg = scores[known], y[known].astype(bool), degree[known]
@@ -133,7 +125,7 @@ def _contender_row(
         "scores": scores,
     }  # fmt: skip
     if leak_check and graph.weights is not None:
-        plain, _ = timed_run(c, _without_weights(graph), 0, memory=False)
+        plain, _ = timed_run(c, graph.with_event_columns(weights=None), 0, memory=False)
         row["leaky"] = plain is None or not np.allclose(plain.user_scores, scores, equal_nan=True)
     return row
 
