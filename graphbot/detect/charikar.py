@@ -17,8 +17,8 @@ from .._rng import RNGLike, resolve_rng
 from ..graph import InteractionGraph
 from ..result import DetectionResult
 from ._registry import check_graph, make_result, register_detector
-from .fraudar import column_weights, peel_result_parts
-from .peeling import remove_blocks
+from .fraudar import column_weights
+from .peeling import peel_result_parts, remove_blocks
 
 __all__ = ["charikar"]
 

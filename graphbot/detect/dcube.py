@@ -47,6 +47,7 @@ from .peeling import (
     _tree_build,
     _tree_decrease,
     _tree_fix_up,
+    lift_block_members,
     removal_order_scores,
 )
 
@@ -399,9 +400,9 @@ def _result_parts(graph, found, bin_seconds):
     kept = [f for f in found if f[2] > 0]
     t0 = float(graph.times.min()) if graph.n_events else 0.0
     groups = []
-    for k, (keep, best, block_mass, _, _) in enumerate(kept):
-        users, targets, bins = (np.flatnonzero(x) for x in keep)
-        scores[users] = np.maximum(scores[users], 1.0 + (len(kept) - k) / len(kept))
+    members = [[np.flatnonzero(x) for x in keep] for keep, *_ in kept]
+    lift_block_members(scores, [users for users, _, _ in members])
+    for k, ((users, targets, bins), (_, best, block_mass, _, _)) in enumerate(zip(members, kept)):
         stats = block_stats(graph, users, targets)
         stats.update(
             {

@@ -35,10 +35,9 @@ from .._checks import check_choice, check_int, check_number
 from .._rng import RNGLike, resolve_rng
 from ..errors import InvalidParameterError
 from ..graph import InteractionGraph
-from ..result import DetectionResult, SuspiciousGroup
-from ._groups import block_stats
+from ..result import DetectionResult
 from ._registry import check_graph, make_result, register_detector
-from .peeling import PeelResult, removal_order_scores, remove_blocks
+from .peeling import peel_result_parts, remove_blocks
 
 __all__ = ["fraudar", "column_weights"]
 
@@ -172,39 +171,6 @@ def fraudar(
               "refine": bool(refine), "rng": seed}  # fmt: skip
     return make_result("fraudar", graph, scores, groups, params=params, started=started,
                        meta={"n_blocks_found": len(groups)}, evidence=evidence)  # fmt: skip
-
-
-def peel_result_parts(
-    graph: InteractionGraph, blocks: list[PeelResult]
-) -> tuple[np.ndarray, list, dict[str, np.ndarray]]:
-    """User scores, groups and evidence shared by the peeling detectors.
-
-    Scores: a member of block ``k`` (of ``K`` found) scores ``1 + (K - k) / K``
-    (block 0 highest, all in (1, 2]); every other user scores
-    ``(p + 1) / (n_users + 1)`` in (0, 1), ``p`` its position among users in the
-    first peel's removal order (peeled later = more suspicious; users left when
-    the targets ran out count as peeled last). Blocks of score 0 (no edge, no
-    prior) or without users are dropped.
-    """
-    n_users = graph.n_users
-    evidence: dict[str, np.ndarray] = {}
-    if blocks:
-        first = blocks[0]
-        scores = removal_order_scores(first.order[first.order < n_users], n_users)
-        evidence = {"peeling_order": first.order, "peeling_curve": first.curve}
-    else:
-        scores = np.full(n_users, 0.5)
-    groups = []
-    kept = [b for b in blocks if b.score > 0 and len(b.users)]
-    for k in range(len(kept) - 1, -1, -1):  # earlier blocks overwrite later ones
-        block = kept[k]
-        scores[block.users] = 1.0 + (len(kept) - k) / len(kept)
-    for k, block in enumerate(kept):
-        stats = block_stats(graph, block.users, block.targets)
-        stats.update({"block": k, "average_weight": block.score, "n_peeled_before": block.best_k})
-        groups.append(SuspiciousGroup(block.users, block.targets, block.score, stats))
-    evidence["block_scores"] = np.array([b.score for b in kept])
-    return scores, groups, evidence
 
 
 Fraudar = fraudar.estimator  # type: ignore[attr-defined]

@@ -39,11 +39,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numba import njit
 
+from ..graph import InteractionGraph
+from ..result import SuspiciousGroup
+from ._groups import block_stats
 from .block_refine import refine_block
 
 __all__ = [
     "PeelResult", "peel_bipartite", "transpose_csr", "drop_block_edges", "remove_blocks",
-    "removal_order_scores",
+    "removal_order_scores", "lift_block_members", "peel_result_parts",
 ]  # fmt: skip
 
 # NumPy's pairwise summation: below this many items it unrolls 8 partial sums.
@@ -416,3 +419,50 @@ def removal_order_scores(user_order: np.ndarray, n_users: int) -> np.ndarray:
     position = np.empty(n_users, dtype=np.int64)
     position[np.concatenate((user_order, survivors))] = np.arange(n_users)
     return (position + 1.0) / (n_users + 1.0)
+
+
+def lift_block_members(scores: np.ndarray, block_users: list[np.ndarray]) -> np.ndarray:
+    """In place: members of block ``k`` of ``K`` score at least ``1 + (K - k) / K``.
+
+    Scores below 1 (a peeling order) stay below every block member; earlier
+    blocks rank higher.
+
+    Examples
+    --------
+    >>> lift_block_members(np.array([0.2, 0.4, 0.6]), [np.array([2]), np.array([0, 2])]).tolist()
+    [1.5, 0.4, 2.0]
+    """
+    for k, users in enumerate(block_users):
+        scores[users] = np.maximum(scores[users], 1.0 + (len(block_users) - k) / len(block_users))
+    return scores
+
+
+def peel_result_parts(
+    graph: InteractionGraph, blocks: list[PeelResult]
+) -> tuple[np.ndarray, list, dict[str, np.ndarray]]:
+    """User scores, groups and evidence shared by the peeling detectors.
+
+    Scores: a member of block ``k`` (of ``K`` found) scores ``1 + (K - k) / K``
+    (block 0 highest, all in (1, 2]); every other user scores
+    ``(p + 1) / (n_users + 1)`` in (0, 1), ``p`` its position among users in the
+    first peel's removal order (peeled later = more suspicious; users left when
+    the targets ran out count as peeled last). Blocks of score 0 (no edge, no
+    prior) or without users are dropped.
+    """
+    n_users = graph.n_users
+    evidence: dict[str, np.ndarray] = {}
+    if blocks:
+        first = blocks[0]
+        scores = removal_order_scores(first.order[first.order < n_users], n_users)
+        evidence = {"peeling_order": first.order, "peeling_curve": first.curve}
+    else:
+        scores = np.full(n_users, 0.5)
+    groups = []
+    kept = [b for b in blocks if b.score > 0 and len(b.users)]
+    lift_block_members(scores, [b.users for b in kept])
+    for k, block in enumerate(kept):
+        stats = block_stats(graph, block.users, block.targets)
+        stats.update({"block": k, "average_weight": block.score, "n_peeled_before": block.best_k})
+        groups.append(SuspiciousGroup(block.users, block.targets, block.score, stats))
+    evidence["block_scores"] = np.array([b.score for b in kept])
+    return scores, groups, evidence
