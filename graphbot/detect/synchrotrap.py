@@ -42,6 +42,7 @@ from .._checks import check_fraction, check_int, check_number
 from .._rng import RNGLike, resolve_rng
 from ..graph import InteractionGraph
 from ..result import DetectionResult, SuspiciousGroup
+from ._coaction import coaction_upper
 from ._groups import block_stats
 from ._lockstep_events import LockstepEvents, kinds_tuple, lockstep_events
 from ._lockstep_kernels import count_close_pairs, segment_order, sorted_unique
@@ -140,8 +141,6 @@ def synchrotrap(
     .. [1] Cao, Yang, Yu, Palow. "Uncovering Large Groups of Active Malicious
        Accounts in Online Social Networks", ACM CCS 2014.
     """
-    from ..projection import _project_upper
-
     started = time.perf_counter()
     check_graph(graph, "synchrotrap", needs_times=True)
     window = check_number(
@@ -165,21 +164,15 @@ def synchrotrap(
     ev = lockstep_events(graph, kinds=kinds, ignore_mutual=ignore_mutual)
     keep, cap = _constraint_events(ev, popular_quantile)
     users, owners, times = ev.users[keep], ev.owners[keep], ev.times[keep]
-    matched = _project_upper(
-        users,
-        owners,
-        times,
-        ev.n_users,
-        ev.n_owners,
-        int(np.ceil(window)),
-        min_matched,
-        int(np.ceil(min_span)),
-        progress,
-    ).tocoo()
+    by_owner = segment_order((times, owners), ev.n_owners)
+    matched = coaction_upper(
+        users, owners, times, ev.n_users, ev.n_owners, int(np.ceil(window)), min_matched,
+        int(np.ceil(min_span)), progress, by_target=by_owner,
+    ).tocoo()  # fmt: skip
     n_actions = _distinct_per_user(users, owners, ev.n_users, ev.n_owners)
     u, v, m = matched.row, matched.col, matched.data.astype(np.float64)
     jaccard = m / np.maximum(n_actions[u] + n_actions[v] - m, 1)
-    rate = _match_rate(owners, times, ev.n_owners, window, n_actions)
+    rate = _match_rate(by_owner, times, window, n_actions)
     p_chance = poisson.sf(m - 1, rate * n_actions[u] * n_actions[v])
     scores = np.zeros(graph.n_users)
     np.maximum.at(scores, u, jaccard)
@@ -228,9 +221,9 @@ def _constraint_events(ev: LockstepEvents, quantile: float) -> tuple[np.ndarray,
     return ev.target_degree[ev.targets] <= cap, cap
 
 
-def _match_rate(owners, times, n_owners, window, n_actions) -> float:
+def _match_rate(by_owner, times, window, n_actions) -> float:
     """Chance that two random actions match: matching event pairs over all action pairs."""
-    order, ptr = segment_order((times, owners), n_owners)
+    order, ptr = by_owner
     close = count_close_pairs(ptr, times[order], int(np.ceil(window)))
     total = float(n_actions.sum())
     return 2.0 * close / max(total * total, 1.0)
