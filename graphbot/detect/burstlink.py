@@ -189,8 +189,9 @@ def burstlink(
     bar.update(1)
     b_id, members = _burst_members(b_lo, b_hi, ev)
     hits = _owner_hits(ev, b_target, b_lo, b_id, members, int(2 * params["dt"]))
+    share = len(members) / max(ev.n_events, 1)  # of all events, inside candidate bursts
     bar.update(1)
-    groups_found = _linked_groups(ev, b_id, members, hits, len(b_target), params)
+    groups_found = _linked_groups(ev, b_id, members, hits, share, len(b_target), params)
     bar.update(1)
     bar.close()
     scores = hits.astype(np.float64)
@@ -211,7 +212,6 @@ def burstlink(
         "n_mutual_dropped": ev.n_dropped_mutual,
     }
     # each user's own test: hits against the Poisson null of the linker rule
-    share = len(members) / max(ev.n_events, 1)
     user_pvalues = poisson.sf(hits - 1, ev.user_degree * share)
     return make_result(
         "burstlink", graph, scores, groups, params=params, started=started, meta=meta,
@@ -345,9 +345,9 @@ def _owner_hits(ev, b_target, b_lo, b_id, members, width) -> np.ndarray:
     return distinct_moments(u[by_time], w[by_time], ev.n_users, width)
 
 
-def _linked_groups(ev, b_id, members, hits, n_bursts, params):
+def _linked_groups(ev, b_id, members, hits, share, n_bursts, params):
     """Components of the linker x burst graph that hold improbably many linkers."""
-    need = _hits_needed(ev.user_degree, len(members) / max(ev.n_events, 1), params["p_user"])
+    need = _hits_needed(ev.user_degree, share, params["p_user"])
     linker = hits >= need
     on = linker[members]
     link = sp.csr_matrix(
@@ -359,11 +359,12 @@ def _linked_groups(ev, b_id, members, hits, n_bursts, params):
     found = []
     for comp in np.flatnonzero(sizes >= params["min_users"]):
         core = linker & (u_label == comp)
-        bursts = np.flatnonzero(b_label == comp)
-        pvalue = _group_pvalue(ev, b_id, members, core, bursts, need, int(sizes[comp]))
+        inside = b_label[b_id] == comp  # events in the group's bursts
+        pvalue = _group_pvalue(ev, members, core, inside, need, int(sizes[comp]))
         if pvalue > params["alpha"]:
             continue
-        users = _with_single_hitters(b_id, members, core, bursts, n_bursts, params["share"])
+        users = _with_single_hitters(b_id, members, core, inside, n_bursts, params["share"])
+        bursts = np.flatnonzero(b_label == comp)
         found.append((users, bursts, int(sizes[comp]), pvalue))
     return found
 
@@ -383,22 +384,21 @@ def _hits_needed(degree: np.ndarray, q: float, p_user: float) -> np.ndarray:
     return need
 
 
-def _group_pvalue(ev, b_id, members, core, bursts, need, n_linkers) -> float:
+def _group_pvalue(ev, members, core, inside, need, n_linkers) -> float:
     """Poisson tail of the group's linkers given the linkers expected graph-wide.
 
     The chance of an event landing in a candidate burst is taken outside the
     group (its bursts and its users), so a big farm does not hide behind itself.
     """
-    outside = ~np.isin(b_id, bursts) & ~core[members]
+    outside = ~inside & ~core[members]
     events_out = max(float(ev.n_events - ev.user_degree[core].sum()), 1.0)
     q = float(outside.sum()) / events_out
     expected = float(poisson.sf(need - 1, ev.user_degree * q).sum())
     return float(poisson.sf(n_linkers - 1, max(expected, 1e-12)))
 
 
-def _with_single_hitters(b_id, members, core, bursts, n_bursts, share) -> np.ndarray:
+def _with_single_hitters(b_id, members, core, inside, n_bursts, share) -> np.ndarray:
     """The group's linkers plus users of bursts made mostly of those linkers."""
-    inside = np.isin(b_id, bursts)
     n_core = np.bincount(b_id[inside], weights=core[members[inside]], minlength=n_bursts)
     n_all = np.bincount(b_id[inside], minlength=n_bursts)
     good = (n_core >= 2) & (n_core >= share * n_all)

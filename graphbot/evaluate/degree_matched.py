@@ -44,7 +44,7 @@ def activity(graph: InteractionGraph, measure: str = "targets") -> np.ndarray:
     if measure == "targets":
         return graph.user_degrees(unique=True).astype(np.int64)
     if measure == "events":
-        return np.bincount(graph.users, minlength=graph.n_users).astype(np.int64)
+        return graph.user_degrees(unique=False)
     if measure == "days":
         days = graph.require_times("activity(measure='days')") // _DAY
         pairs = np.unique(graph.users.astype(np.int64) * (1 << 32) + (days - days.min()))
