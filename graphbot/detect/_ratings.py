@@ -49,13 +49,18 @@ def event_slots(graph: InteractionGraph) -> np.ndarray:
     return np.searchsorted(keys, graph.users.astype(np.int64) * graph.n_targets + graph.targets)
 
 
-def rating_counts(graph: InteractionGraph) -> dict[str, sp.csr_matrix]:
-    """Low, high and all ratings per user-target entry, on ``graph.csr``'s sparsity pattern."""
+def rating_counts(
+    graph: InteractionGraph, slot: np.ndarray | None = None
+) -> dict[str, sp.csr_matrix]:
+    """Low, high and all ratings per user-target entry, on ``graph.csr``'s sparsity pattern.
+
+    ``slot``: :func:`event_slots` of the graph, when the caller has it already.
+    """
+    slot = event_slots(graph) if slot is None else slot
     counts = graph.csr
     rating = graph.weights.astype(np.float64)
     low, high = rating.min(), rating.max()
     frac = (rating - low) / (high - low) if high > low else np.full(len(rating), 0.5)
-    slot = event_slots(graph)
     out = {}
     for name, flag in (
         ("low", frac < RATING_LOW),

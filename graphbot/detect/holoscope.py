@@ -213,8 +213,9 @@ def holoscope(
     timed = graph.has_times and use_times != "no" and graph.n_events > 0
     rated = ratings_enabled(graph, use_ratings)
 
-    weights, burst, evidence = _prepare(graph, timed, time_bin, max_bins, multi_burst)
-    ratings = rating_counts(graph) if rated else None
+    slot = event_slots(graph) if timed or rated else None  # each event's entry in graph.csr
+    weights, burst, evidence = _prepare(graph, slot, timed, time_bin, max_bins, multi_burst)
+    ratings = rating_counts(graph, slot) if rated else None
     seed_matrices = _seed_matrices(graph, weights, evidence, timed, seed_bin, seed_scaling)
     groups, first, removed = [], None, np.zeros(graph.n_users, dtype=bool)
     for _ in range(n_blocks):
@@ -278,7 +279,12 @@ def holoscope(
 
 
 def _prepare(
-    graph: InteractionGraph, timed: bool, time_bin: float, max_bins: int, multi_burst: float
+    graph: InteractionGraph,
+    slot: np.ndarray | None,
+    timed: bool,
+    time_bin: float,
+    max_bins: int,
+    multi_burst: float,
 ) -> tuple[sp.csr_matrix, sp.csr_matrix, dict]:
     """Drop-weighted counts matrix and the aligned in-burst counts (same sparsity pattern)."""
     counts = graph.csr.astype(np.float64)
@@ -296,7 +302,7 @@ def _prepare(
         multi_burst=multi_burst,
     )
     # align per-event burst flags with the CSR entries
-    burst.data = np.bincount(event_slots(graph), weights=out["in_burst"], minlength=counts.nnz)
+    burst.data = np.bincount(slot, weights=out["in_burst"], minlength=counts.nnz)
     strength = np.log1p(out["drop_slope"] * out["drop_fall"])
     drop_weight = 1.0 + strength / strength.max() if strength.max() > 0 else np.ones(len(strength))
     weighted = counts.copy()  # same pattern and entry order as `burst`
