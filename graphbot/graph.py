@@ -19,30 +19,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from . import _columns
+from ._columns import KINDS, kind_code
 from .errors import InputTypeError, InvalidInputError, InvalidParameterError
 
-__all__ = ["KINDS", "InteractionGraph", "kind_code"]
-
-#: Event kinds and their int8 codes (the position in this tuple).
-KINDS: tuple[str, ...] = ("interaction", "follow", "like", "comment", "review", "rate", "edit")
-_KIND_CODES = {name: code for code, name in enumerate(KINDS)}
-
-
-def kind_code(kind: str) -> int:
-    """Return the int8 code of an event kind name.
-
-    Examples
-    --------
-    >>> kind_code("like")
-    2
-    """
-    try:
-        return _KIND_CODES[kind]
-    except (KeyError, TypeError):
-        raise InvalidParameterError(
-            f"unknown event kind {kind!r}; expected one of {KINDS}"
-        ) from None
-
+__all__ = ["KINDS", "InteractionGraph", "check_graph", "kind_code"]
 
 def _frozen(array: np.ndarray) -> np.ndarray:
     array = np.ascontiguousarray(array)
@@ -136,62 +117,44 @@ class InteractionGraph:
     @classmethod
     def from_events(cls, users: Any, targets: Any, **kwargs: Any) -> InteractionGraph:
         """Build from parallel sequences of external ids; see :func:`graphbot.io.from_events`."""
-        from .io import from_events
-
-        return from_events(users, targets, **kwargs)
+        return cls(**_columns.event_columns(users, targets, **kwargs))
 
     @classmethod
     def from_frame(cls, frame: Any, **kwargs: Any) -> InteractionGraph:
         """Build from a pandas DataFrame; see :func:`graphbot.io.from_frame`."""
-        from .io import from_frame
-
-        return from_frame(frame, **kwargs)
+        return cls(**_columns.frame_columns(frame, **kwargs))
 
     @classmethod
     def from_csv(cls, path: Any, **kwargs: Any) -> InteractionGraph:
         """Read a CSV file of events; see :func:`graphbot.io.read_events`."""
-        from .io import read_events
-
-        return read_events(path, format="csv", **kwargs)
+        return cls(**_columns.file_columns(path, format="csv", **kwargs))
 
     @classmethod
     def from_parquet(cls, path: Any, **kwargs: Any) -> InteractionGraph:
         """Read a Parquet file of events; see :func:`graphbot.io.read_events`."""
-        from .io import read_events
-
-        return read_events(path, format="parquet", **kwargs)
+        return cls(**_columns.file_columns(path, format="parquet", **kwargs))
 
     @classmethod
     def from_networkx(cls, graph: Any, **kwargs: Any) -> InteractionGraph:
         """Convert a networkx graph; see :func:`graphbot.io.from_networkx`."""
-        from .io import from_networkx
-
-        return from_networkx(graph, **kwargs)
+        return cls(**_columns.networkx_columns(graph, **kwargs))
 
     @classmethod
     def from_igraph(cls, graph: Any, **kwargs: Any) -> InteractionGraph:
         """Convert an igraph graph; see :func:`graphbot.io.from_igraph`."""
-        from .io import from_igraph
-
-        return from_igraph(graph, **kwargs)
+        return cls(**_columns.igraph_columns(graph, **kwargs))
 
     def to_networkx(self, **kwargs: Any) -> Any:
         """Export to networkx; see :func:`graphbot.io.to_networkx`."""
-        from .io import to_networkx
-
-        return to_networkx(self, **kwargs)
+        return _columns.to_networkx(self, **kwargs)
 
     def to_igraph(self, **kwargs: Any) -> Any:
         """Export to igraph; see :func:`graphbot.io.to_igraph`."""
-        from .io import to_igraph
-
-        return to_igraph(self, **kwargs)
+        return _columns.to_igraph(self, **kwargs)
 
     def to_frame(self) -> Any:
         """All events as a pandas DataFrame with external ids; see :func:`graphbot.io.to_frame`."""
-        from .io import to_frame
-
-        return to_frame(self)
+        return _columns.to_frame(self)
 
     # ------------------------------------------------------------------ sizes
     @property
@@ -474,3 +437,15 @@ def _lookup(known: np.ndarray, ids: Any, what: str) -> np.ndarray:
         missing = ids_arr[pos < 0][:5].tolist()
         raise InvalidParameterError(f"unknown {what} id(s): {missing}")
     return pos.astype(np.int64)
+
+
+def check_graph(graph: object, who: str, *, needs_times: bool = False) -> InteractionGraph:
+    """Validate the graph argument of detector ``who``."""
+    if not isinstance(graph, InteractionGraph):
+        raise InputTypeError(
+            f"{who} expects an InteractionGraph; got {type(graph).__name__} "
+            "(build one with InteractionGraph.from_frame / from_events)"
+        )
+    if needs_times:
+        graph.require_times(who)
+    return graph

@@ -86,8 +86,8 @@ def test_opening_bursts_count_on_cascade_free_targets():
 
 
 def test_kinds_opening_with_cascades_are_told_from_cascade_free_ones():
-    from graphbot.detect._lockstep_events import lockstep_events
-    from graphbot.detect.burstlink import _cascade_free_targets, _target_kinds
+    from graphbot.detect.lockstep._events import lockstep_events
+    from graphbot.detect.lockstep.burstlink import _cascade_free_targets, _target_kinds
 
     films, _ = films_with_farm_openings()
     gen, day = np.random.default_rng(1), 86_400

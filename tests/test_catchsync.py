@@ -8,7 +8,7 @@ import scipy.sparse as sp
 
 from graphbot import InteractionGraph
 from graphbot.detect import CatchSync, catchsync, get_detector
-from graphbot.detect.catchsync import _sync_normality
+from graphbot.detect.spectral.catchsync import _sync_normality
 from graphbot.errors import InvalidParameterError
 from graphbot.evaluate.metrics import detection_scores
 from graphbot.synth import inject_follow_farm

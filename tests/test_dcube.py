@@ -9,7 +9,7 @@ import pytest
 
 from graphbot import InteractionGraph
 from graphbot.detect import DCube, dcube, get_detector
-from graphbot.detect.dcube import block_density, event_tensor
+from graphbot.detect.dense.dcube import block_density, event_tensor
 from graphbot.errors import InvalidInputError, InvalidParameterError
 
 HOUR = 3600

@@ -7,7 +7,7 @@ import pytest
 
 from graphbot import InteractionGraph
 from graphbot.detect import FBox, fbox, get_detector, spoken
-from graphbot.detect.fbox import _degree_buckets
+from graphbot.detect.spectral.fbox import _degree_buckets
 from graphbot.errors import InvalidParameterError
 from graphbot.evaluate.metrics import detection_scores
 from graphbot.synth import inject_like_farm, instagram_world

@@ -12,7 +12,7 @@ import scipy.sparse as sp
 
 from graphbot import InteractionGraph
 from graphbot.detect import Fraudar, fraudar, get_detector
-from graphbot.detect.fraudar import column_weights
+from graphbot.detect.dense.fraudar import column_weights
 from graphbot.errors import InvalidParameterError
 
 

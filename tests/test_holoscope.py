@@ -10,10 +10,10 @@ import pytest
 
 from graphbot import InteractionGraph
 from graphbot.detect import HoloScope, get_detector, holoscope
-from graphbot.detect._bursts import target_bursts
-from graphbot.detect._ratings import rating_counts, rating_totals
-from graphbot.detect._shaving import shave
-from graphbot.detect.holoscope import _target_weight
+from graphbot.detect.spectral._bursts import target_bursts
+from graphbot.detect.spectral._ratings import rating_counts, rating_totals
+from graphbot.detect.spectral._shaving import shave
+from graphbot.detect.spectral.holoscope import _target_weight
 from graphbot.errors import InvalidInputError, InvalidParameterError
 from graphbot.evaluate.metrics import detection_scores
 from graphbot.synth import inject_like_farm, instagram_world

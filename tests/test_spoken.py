@@ -7,7 +7,7 @@ import pytest
 
 from graphbot import InteractionGraph
 from graphbot.detect import SpokEn, get_detector, spoken
-from graphbot.detect._spectral import spoke_members, truncated_svd
+from graphbot.detect.spectral._svd import spoke_members, truncated_svd
 from graphbot.errors import InvalidParameterError
 from graphbot.synth import inject_like_farm
 

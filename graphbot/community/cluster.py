@@ -46,7 +46,7 @@ def cluster_users(
     ----------
     adjacency : scipy.sparse matrix, shape (n, n)
         Symmetric non-negative weights (e.g. shared-target counts from
-        :func:`graphbot.projection.coaction_graph`); the diagonal is ignored.
+        :func:`graphbot.community.coaction_graph`); the diagonal is ignored.
     method : {"leiden", "louvain", "label_propagation"}
         Leiden and Louvain maximise weighted modularity at ``resolution``;
         label propagation has no objective and ignores ``resolution``.

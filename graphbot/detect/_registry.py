@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputTypeError, UnknownDetectorError
-from ..graph import InteractionGraph
+from ..errors import UnknownDetectorError
+from ..graph import InteractionGraph, check_graph
 from ..result import DetectionResult, SuspiciousGroup
 
 __all__ = [
@@ -171,18 +171,6 @@ def get_detector(name: str) -> DetectorSpec:
 def run_detector(name: str, graph: InteractionGraph, **params: Any) -> DetectionResult:
     """Run registered detector ``name`` on ``graph`` with ``params``."""
     return get_detector(name).function(graph, **params)
-
-
-def check_graph(graph: object, who: str, *, needs_times: bool = False) -> InteractionGraph:
-    """Validate the graph argument of detector ``who``."""
-    if not isinstance(graph, InteractionGraph):
-        raise InputTypeError(
-            f"{who} expects an InteractionGraph; got {type(graph).__name__} "
-            "(build one with InteractionGraph.from_frame / from_events)"
-        )
-    if needs_times:
-        graph.require_times(who)
-    return graph
 
 
 def _versions() -> dict[str, str]:

@@ -29,6 +29,7 @@ from ..community.evidence import (
     shuffle_times_within_users,
     suspiciousness,
 )
+from ..community.projection import coaction_graph
 from ..graph import InteractionGraph
 from ..result import DetectionResult, SuspiciousGroup
 from ._groups import block_stats
@@ -76,7 +77,7 @@ def coaction_community(
     max_target_degree : int, optional
         Skip targets with more distinct users than this while projecting
         (bounds the cost of viral targets; see
-        :func:`graphbot.projection.coaction_graph`).
+        :func:`graphbot.community.coaction_graph`).
     resolution : float
         Modularity resolution of Leiden / Louvain.
     min_size : int
@@ -135,8 +136,6 @@ def coaction_community(
     )  # fmt: skip
     generator, seed = resolve_rng(rng)
     used_window = window if graph.has_times else None
-
-    from ..projection import coaction_graph  # lazy: projection imports detect kernels
 
     project = dict(window=used_window, min_shared=min_shared, max_target_degree=max_target_degree)
     adjacency = coaction_graph(graph, progress=progress, **project).astype(np.float64)

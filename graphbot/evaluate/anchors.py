@@ -28,8 +28,8 @@ from collections.abc import Callable
 import numpy as np
 
 from ..detect._groups import block_stats
-from ..detect._registry import check_graph, make_result
-from ..graph import InteractionGraph
+from ..detect._registry import make_result
+from ..graph import InteractionGraph, check_graph
 from ..result import DetectionResult, SuspiciousGroup
 
 __all__ = ["available_anchors", "anchor_params", "run_anchor", "fraudar_rgmining"]

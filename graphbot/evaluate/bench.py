@@ -41,48 +41,10 @@ import pandas as pd
 from ..errors import DatasetNotFoundError, InvalidParameterError
 from ..graph import InteractionGraph
 from ._runner import contenders, shuffle_order, timed_run
+from .profiles import FARM_SHAPES, NATIVE_KIND, PROFILES, TIMINGS, profile_spec
+from .real_labels import run_real_labels
 
 __all__ = ["PROFILES", "Scenario", "scenarios", "run_benchmark", "run_scenario"]
-
-HOUR, DAY = 3600, 86_400
-TIMINGS = {"tight": HOUR, "spread": 7 * DAY}
-#: farm shape per kind: (bots, targets). Fake followers buy a few accounts many follows.
-FARM_SHAPES = {"follow": (200, 10), "like": (200, 100), "comment": (100, 50)}
-#: native event kind of the real backgrounds (farms blend in with the same kind)
-NATIVE_KIND = {"movielens": "rate", "vews": "edit"}
-_ALL_CAMO = ("none", "random", "biased", "hijacked")
-_DENSITIES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
-
-#: Each profile is a list of blocks; a block crosses its factor lists.
-PROFILES: dict[str, dict[str, Any]] = {
-    "quick": {
-        "synthetic_users": 2000,
-        "vews_months": [(2013, 1)],
-        "blocks": [
-            {"background": "synthetic", "farm_kind": ("like",), "density": (0.05, 0.3),
-             "camouflage": ("none", "biased"), "timing": ("tight",)},
-            {"background": "synthetic", "farm_kind": ("follow",), "density": (0.3,),
-             "camouflage": ("biased",), "timing": ("spread",)},
-            {"background": "movielens", "farm_kind": ("like",), "density": (0.05, 0.3),
-             "camouflage": ("biased",), "timing": ("tight",)},
-        ],
-        "seeds": (0,),
-    },
-    "full": {
-        "synthetic_users": 3000,
-        "vews_months": [(2013, 1), (2013, 2)],
-        "blocks": [
-            {"background": "synthetic", "farm_kind": ("follow", "like", "comment"),
-             "density": _DENSITIES, "camouflage": _ALL_CAMO, "timing": ("tight", "spread")},
-            {"background": "movielens", "farm_kind": ("like",), "density": _DENSITIES,
-             "camouflage": _ALL_CAMO, "timing": ("tight", "spread")},
-            {"background": "vews", "farm_kind": ("like",), "density": (0.02, 0.05, 0.1, 0.3),
-             "camouflage": ("none", "biased", "hijacked"), "timing": ("tight",)},
-        ],
-        "seeds": (0, 1),
-    },
-}  # fmt: skip
-
 
 @dataclass(frozen=True)
 class Scenario:
@@ -111,7 +73,7 @@ def scenarios(profile: str = "quick", seeds: Sequence[int] | int | None = None) 
     >>> len(scenarios("quick")), len(scenarios("full"))
     (10, 478)
     """
-    spec = _profile(profile)
+    spec = profile_spec(profile)
     if seeds is None:
         seeds = spec["seeds"]
     elif isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
@@ -127,12 +89,6 @@ def scenarios(profile: str = "quick", seeds: Sequence[int] | int | None = None) 
     return out
 
 
-def _profile(profile: str) -> dict[str, Any]:
-    if profile not in PROFILES:
-        raise InvalidParameterError(f"`profile` must be one of {tuple(PROFILES)}; got {profile!r}")
-    return PROFILES[profile]
-
-
 @lru_cache(maxsize=8)
 def _background(name: str, seed: int, profile: str, data_dir: str | None) -> InteractionGraph:
     from .. import datasets
@@ -140,13 +96,13 @@ def _background(name: str, seed: int, profile: str, data_dir: str | None) -> Int
     if name == "synthetic":
         from ..synth import instagram_world
 
-        return instagram_world(n_users=_profile(profile)["synthetic_users"], rng=seed)
+        return instagram_world(n_users=profile_spec(profile)["synthetic_users"], rng=seed)
     if data_dir is None:  # resolved (or found missing) once by the caller; never re-read the env
         raise DatasetNotFoundError(f"no data directory: the {name} background is skipped")
     if name == "movielens":
         return datasets.load_movielens(data_dir)
     if name == "vews":
-        return datasets.load_vews(data_dir, months=_profile(profile)["vews_months"])[0]
+        return datasets.load_vews(data_dir, months=profile_spec(profile)["vews_months"])[0]
     raise InvalidParameterError(f"unknown background {name!r}")
 
 
@@ -281,8 +237,6 @@ def run_benchmark(
     bar.close()
     frame = _tidy(pd.DataFrame(rows))
     if real_labels:
-        from .real_labels import run_real_labels
-
         # a folder given but missing stays missing (skipped rows), never the environment's
         run_real_labels(profile=profile, data_dir=data if data is not None else data_dir,
                         detectors=names, out_dir=out_dir,

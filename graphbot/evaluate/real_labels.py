@@ -48,6 +48,7 @@ from .degree_matched import (
     expected_precision_at_k,
 )
 from .metrics import average_precision, roc_auc
+from .profiles import profile_spec
 
 __all__ = ["REAL_SETS", "BASELINES", "load_labelled", "run_real_labels"]
 
@@ -172,9 +173,7 @@ def run_real_labels(
     """
     from tqdm.auto import tqdm
 
-    from .bench import PROFILES
-
-    months = PROFILES[profile]["vews_months"] if profile == "quick" else None
+    months = profile_spec(profile)["vews_months"] if profile == "quick" else None
     names = None if detectors is None else list(detectors)
     rows, curves = [], {}
     for name in datasets:

@@ -53,14 +53,14 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import poisson
 
-from .._checks import check_int, check_number
-from .._rng import RNGLike, resolve_rng
-from ..graph import InteractionGraph
-from ..result import DetectionResult, SuspiciousGroup
+from ..._checks import check_int, check_number
+from ..._rng import RNGLike, resolve_rng
+from ...graph import InteractionGraph
+from ...result import DetectionResult, SuspiciousGroup
+from .._groups import block_stats
+from .._registry import check_graph, make_result, register_detector
 from ._burst_windows import distinct_moments, second_bursts
-from ._groups import block_stats
-from ._lockstep_events import LockstepEvents, kinds_tuple, lockstep_events
-from ._registry import check_graph, make_result, register_detector
+from ._events import LockstepEvents, kinds_tuple, lockstep_events
 
 __all__ = ["burstlink"]
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._lockstep_kernels import segment_order
+from ..._segments import segment_order
 
 __all__ = ["target_bursts"]
 

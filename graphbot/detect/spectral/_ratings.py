@@ -3,7 +3,7 @@
 Ratings are split into low / neutral / high thirds of the rating range; a
 target deviates when the (low, high) histogram it gets from the suspicious
 block differs from the one it gets from everyone else (see
-:func:`graphbot.detect._shaving.rating_divergences`).
+:func:`graphbot.detect.spectral._shaving.rating_divergences`).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import InvalidInputError
-from ..graph import InteractionGraph
+from ...errors import InvalidInputError
+from ...graph import InteractionGraph
 from ._shaving import rating_divergences
 
 __all__ = [

@@ -11,7 +11,7 @@ components are reported as campaigns.
 Pairs are only ever counted among users who share a constraint inside the
 window: events are partitioned by constraint and sorted by time, and each
 user's events are matched only against the window around them (the numba
-kernel of :mod:`graphbot.projection`), so the work never goes O(users^2).
+kernel of :mod:`graphbot.community.projection`), so the work never goes O(users^2).
 
 Three guards keep innocent look-alikes out, each a parameter:
 
@@ -38,15 +38,16 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import poisson
 
-from .._checks import check_fraction, check_int, check_number
-from .._rng import RNGLike, resolve_rng
-from ..graph import InteractionGraph
-from ..result import DetectionResult, SuspiciousGroup
-from ._coaction import coaction_upper
-from ._groups import block_stats
-from ._lockstep_events import LockstepEvents, kinds_tuple, lockstep_events
-from ._lockstep_kernels import count_close_pairs, segment_order, sorted_unique
-from ._registry import check_graph, make_result, register_detector
+from ..._checks import check_fraction, check_int, check_number
+from ..._rng import RNGLike, resolve_rng
+from ..._segments import segment_order, sorted_unique
+from ...community._kernels import coaction_upper
+from ...graph import InteractionGraph
+from ...result import DetectionResult, SuspiciousGroup
+from .._groups import block_stats
+from .._registry import check_graph, make_result, register_detector
+from ._events import LockstepEvents, kinds_tuple, lockstep_events
+from ._kernels import count_close_pairs
 
 __all__ = ["synchrotrap"]
 

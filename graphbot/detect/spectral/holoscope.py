@@ -57,12 +57,13 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from .._checks import check_choice, check_fraction, check_int, check_number
-from .._rng import RNGLike, resolve_rng
-from ..graph import InteractionGraph
-from ..result import DetectionResult, SuspiciousGroup
+from ..._checks import check_choice, check_fraction, check_int, check_number
+from ..._rng import RNGLike, resolve_rng
+from ...graph import InteractionGraph
+from ...result import DetectionResult, SuspiciousGroup
+from .._groups import block_stats
+from .._registry import check_graph, make_result, register_detector
 from ._bursts import target_bursts
-from ._groups import block_stats
 from ._ratings import (
     event_slots,
     rating_counts,
@@ -72,9 +73,8 @@ from ._ratings import (
     seed_ratings,
     seed_scale,
 )
-from ._registry import check_graph, make_result, register_detector
 from ._shaving import shave
-from ._spectral import members_first, truncated_svd
+from ._svd import members_first, truncated_svd
 
 __all__ = ["holoscope"]
 

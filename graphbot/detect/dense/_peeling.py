@@ -39,10 +39,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numba import njit
 
-from ..graph import InteractionGraph
-from ..result import SuspiciousGroup
-from ._groups import block_stats
-from .block_refine import refine_block
+from ...graph import InteractionGraph
+from ...result import SuspiciousGroup
+from .._groups import block_stats
+from ._refine import refine_block
 
 __all__ = [
     "PeelResult", "peel_bipartite", "transpose_csr", "drop_block_edges", "remove_blocks",
@@ -371,7 +371,7 @@ def remove_blocks(
     (``weight_of_degree(column_degrees) -> weights``), as the reference's
     ``detectMultiple`` does. Stops early once no edge is left. With ``refine``
     each peeled block is lifted to a local optimum of ``g`` by
-    :func:`~graphbot.detect.block_refine.refine_block` before its edges are dropped.
+    :func:`~graphbot.detect.dense._refine.refine_block` before its edges are dropped.
     """
     from tqdm.auto import tqdm
 

@@ -12,7 +12,7 @@ weight. Greedily peeling the cheapest node gives ``g(result) >= g(best) / 2``.
 
 Exact semantics are those of the authors' code (as ported in ``rgmining-fraudar``):
 same block and bit-identical score on the same binary matrix, ties included; see
-:mod:`graphbot.detect.peeling`. Differences in what "the same input" means:
+:mod:`graphbot.detect.dense._peeling`. Differences in what "the same input" means:
 
 * the reference sizes its matrix by the largest user / target index it reads;
   graphbot keeps every user and target of the graph. Isolated nodes weigh 0 and
@@ -31,13 +31,13 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_choice, check_int, check_number
-from .._rng import RNGLike, resolve_rng
-from ..errors import InvalidParameterError
-from ..graph import InteractionGraph
-from ..result import DetectionResult
-from ._registry import check_graph, make_result, register_detector
-from .peeling import peel_result_parts, remove_blocks
+from ..._checks import check_choice, check_int, check_number
+from ..._rng import RNGLike, resolve_rng
+from ...errors import InvalidParameterError
+from ...graph import InteractionGraph
+from ...result import DetectionResult
+from .._registry import check_graph, make_result, register_detector
+from ._peeling import peel_result_parts, remove_blocks
 
 __all__ = ["fraudar", "column_weights"]
 
@@ -114,7 +114,7 @@ def fraudar(
     refine : bool
         Lift each peeled block to a local optimum of ``g`` by adding nodes whose
         contribution exceeds ``g`` and removing those below it
-        (:mod:`graphbot.detect.block_refine`). Greedy peeling can drop a farm's
+        (:mod:`graphbot.detect.dense._refine`). Greedy peeling can drop a farm's
         sparser bots while a dense background core is still present; refining
         takes them back (F1 0.83 -> 1.0 on a 200 x 100 farm at density 0.3).
         ``g`` never decreases, but the block is no longer the reference's, so

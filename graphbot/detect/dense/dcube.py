@@ -36,13 +36,13 @@ import time
 import numpy as np
 from numba import njit
 
-from .._checks import check_choice, check_int, check_number
-from .._rng import RNGLike, resolve_rng
-from ..graph import InteractionGraph
-from ..result import DetectionResult, SuspiciousGroup
-from ._groups import block_stats
-from ._registry import check_graph, make_result, register_detector
-from .peeling import (
+from ..._checks import check_choice, check_int, check_number
+from ..._rng import RNGLike, resolve_rng
+from ...graph import InteractionGraph
+from ...result import DetectionResult, SuspiciousGroup
+from .._groups import block_stats
+from .._registry import check_graph, make_result, register_detector
+from ._peeling import (
     _tree_argmin,
     _tree_build,
     _tree_decrease,

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..graph import InteractionGraph, kind_code
-from ._lockstep_kernels import segment_order, sorted_unique
+from ..._segments import segment_order, sorted_unique
+from ...graph import InteractionGraph, kind_code
 
 __all__ = ["LockstepEvents", "lockstep_events", "kinds_tuple"]
 

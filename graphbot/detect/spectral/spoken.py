@@ -11,7 +11,7 @@ group's targets, a target joins if at least ``rho`` of the group's users act
 on it.
 
 Decision rule used here: a singular vector's spoke (see
-:func:`graphbot.detect._spectral.spoke_members`) is kept as a group when its
+:func:`graphbot.detect.spectral._svd.spoke_members`) is kept as a group when its
 user x target block has at least ``min_users`` users, ``min_targets`` targets,
 density at least ``min_density`` and at least ``min_lift`` times the edges a
 degree-preserving random graph would put there given the members' activity
@@ -28,13 +28,13 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from .._checks import check_fraction, check_int, check_number
-from .._rng import RNGLike, resolve_rng
-from ..graph import InteractionGraph
-from ..result import DetectionResult, SuspiciousGroup
-from ._groups import block_stats
-from ._registry import check_graph, make_result, register_detector
-from ._spectral import members_first, spoke_members, truncated_svd
+from ..._checks import check_fraction, check_int, check_number
+from ..._rng import RNGLike, resolve_rng
+from ...graph import InteractionGraph
+from ...result import DetectionResult, SuspiciousGroup
+from .._groups import block_stats
+from .._registry import check_graph, make_result, register_detector
+from ._svd import members_first, spoke_members, truncated_svd
 
 __all__ = ["spoken"]
 

@@ -46,20 +46,20 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.stats import poisson
 
-from .._checks import check_fraction, check_int, check_number
-from .._rng import RNGLike, resolve_rng
-from ..graph import InteractionGraph
-from ..result import DetectionResult, SuspiciousGroup
-from ._groups import block_stats
-from ._lockstep_events import LockstepEvents, kinds_tuple, lockstep_events
-from ._lockstep_kernels import (
+from ..._checks import check_fraction, check_int, check_number
+from ..._rng import RNGLike, resolve_rng
+from ..._segments import segment_order
+from ...graph import InteractionGraph
+from ...result import DetectionResult, SuspiciousGroup
+from .._groups import block_stats
+from .._registry import check_graph, make_result, register_detector
+from ._events import LockstepEvents, kinds_tuple, lockstep_events
+from ._kernels import (
     best_windows,
     pair_weighted_overlap,
-    segment_order,
     subset_best_windows,
     subset_window_hits,
 )
-from ._registry import check_graph, make_result, register_detector
 
 __all__ = ["copycatch"]
 

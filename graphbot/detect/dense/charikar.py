@@ -5,20 +5,20 @@ maximising ``|E(S)| / |S|`` by repeatedly removing the node of least remaining
 degree and keeping the best prefix. The greedy answer is within a factor 2 of the
 optimum. It is the reference's ``aveDegree`` (Fraudar without column weights),
 so bots hiding behind camouflage on popular targets drag it toward the popular
-targets; that is what :func:`~graphbot.detect.fraudar.fraudar` fixes.
+targets; that is what :func:`~graphbot.detect.dense.fraudar.fraudar` fixes.
 """
 
 from __future__ import annotations
 
 import time
 
-from .._checks import check_int
-from .._rng import RNGLike, resolve_rng
-from ..graph import InteractionGraph
-from ..result import DetectionResult
-from ._registry import check_graph, make_result, register_detector
+from ..._checks import check_int
+from ..._rng import RNGLike, resolve_rng
+from ...graph import InteractionGraph
+from ...result import DetectionResult
+from .._registry import check_graph, make_result, register_detector
+from ._peeling import peel_result_parts, remove_blocks
 from .fraudar import column_weights
-from .peeling import peel_result_parts, remove_blocks
 
 __all__ = ["charikar"]
 

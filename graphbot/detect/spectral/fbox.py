@@ -23,13 +23,13 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from .._checks import check_int, check_number
-from .._rng import RNGLike, resolve_rng
-from ..graph import InteractionGraph
-from ..result import DetectionResult, SuspiciousGroup
-from ._groups import block_stats
-from ._registry import check_graph, make_result, register_detector
-from ._spectral import members_first, truncated_svd
+from ..._checks import check_int, check_number
+from ..._rng import RNGLike, resolve_rng
+from ...graph import InteractionGraph
+from ...result import DetectionResult, SuspiciousGroup
+from .._groups import block_stats
+from .._registry import check_graph, make_result, register_detector
+from ._svd import members_first, truncated_svd
 
 __all__ = ["fbox"]
 

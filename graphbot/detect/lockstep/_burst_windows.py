@@ -1,7 +1,7 @@
 """Numba kernels of BurstLink: per-target main and second bursts, distinct moments.
 
 Events are laid out by target and sorted by time (``t_ptr`` segment starts,
-``t_time``), as :mod:`graphbot.detect._lockstep_events` builds them.
+``t_time``), as :mod:`graphbot.detect.lockstep._events` builds them.
 """
 
 from __future__ import annotations
