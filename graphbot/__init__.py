@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .errors import (
     DatasetNotFoundError,
     GraphbotError,
+    GraphbotWarning,
     InputFileError,
     InputTypeError,
     InvalidInputError,
@@ -37,5 +38,6 @@ __all__ = [
     "InputFileError",
     "DatasetNotFoundError",
     "UnknownDetectorError",
+    "GraphbotWarning",
     "__version__",
 ]

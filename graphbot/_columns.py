@@ -7,15 +7,26 @@ to those formats. It never imports the graph class (the graph imports it), so
 the builders ``InteractionGraph.from_*`` and the functions of
 :mod:`graphbot.io` share one implementation without an import circle.
 
+Beside the events come two optional tables, one row per id: a *targets table*
+(owner account, creation time, other columns such as the target's kind) and a
+*users table* (account creation time, profile columns). Their ids join the
+events' ids exactly; ids found only in a table become isolated users/targets.
+
 Every source is validated once, here, at the boundary: missing columns, empty
-input, null ids, unparsable or negative timestamps, unknown kinds and negative
-weights raise a clear error naming the column and the first bad row (and the
-file and line for files). The caller's data is never modified.
+input, null or duplicate ids, unparsable or negative timestamps, unknown kinds
+and negative weights raise a clear error naming the column and the first bad
+row (and the file and line for files). Input that is usable but incomplete (no
+time column, ids missing from a table) is reported with a
+:class:`~graphbot.errors.GraphbotWarning`. The caller's data is never modified.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,20 +34,33 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_choice
-from .errors import InputFileError, InputTypeError, InvalidInputError, InvalidParameterError
+from .errors import (
+    GraphbotWarning,
+    InputFileError,
+    InputTypeError,
+    InvalidInputError,
+    InvalidParameterError,
+)
 
 if TYPE_CHECKING:  # annotations only: the graph imports this module
     from .graph import InteractionGraph
 
 __all__ = [
     "KINDS",
+    "TIME_COLUMNS",
+    "CREATED_COLUMNS",
     "kind_code",
+    "time_column",
     "event_columns",
     "frame_columns",
     "file_columns",
+    "file_header",
+    "read_frame",
     "networkx_columns",
     "igraph_columns",
     "to_frame",
+    "user_table",
+    "target_table",
     "to_networkx",
     "to_igraph",
 ]
@@ -44,6 +68,14 @@ __all__ = [
 #: Event kinds and their int8 codes (the position in this tuple).
 KINDS: tuple[str, ...] = ("interaction", "follow", "like", "comment", "review", "rate", "edit")
 _KIND_CODES = {name: code for code, name in enumerate(KINDS)}
+
+#: The usual names of an events' time column, recognised when ``time=`` names none.
+TIME_COLUMNS: tuple[str, ...] = ("time", "timestamp", "ts", "created_at")
+#: The usual names of a table's creation-time column.
+CREATED_COLUMNS: tuple[str, ...] = ("created", "created_at")
+
+#: A column choice: a name (must exist), candidate names (at most one present) or None (ignore).
+ColumnChoice = str | Sequence[str] | None
 
 
 def kind_code(kind: str) -> int:
@@ -66,58 +98,108 @@ _DUPLICATE_POLICIES = ("keep", "drop", "error")
 
 
 class _BadColumn(InvalidInputError):
-    """A column problem at a row; re-raised with file context by readers."""
+    """A problem at a column (and row) of the events or a table; readers add the file."""
 
-    def __init__(self, column: str, row: int | None, problem: str) -> None:
-        at = f" at row {row}" if row is not None else ""
-        super().__init__(f"column {column!r}{at}: {problem}")
-        self.column, self.row, self.problem = column, row, problem
+    def __init__(
+        self, column: str | None, row: int | None, problem: str, source: str = "events"
+    ) -> None:
+        where = [] if source == "events" else [f"the {source}"]
+        if column is not None:
+            where.append(f"column {column!r}" + (f" at row {row}" if row is not None else ""))
+        super().__init__(f"{', '.join(where)}: {problem}" if where else problem)
+        self.column, self.row, self.problem, self.source = column, row, problem, source
 
 
-def _factorize(values: Any, column: str) -> tuple[np.ndarray, np.ndarray]:
-    series = pd.Series(values, copy=False)
+def _warn(message: str) -> None:
+    """Warn at the caller's line outside graphbot: the warning is about their data."""
+    frame, level = sys._getframe(1), 2
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith("graphbot"):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, GraphbotWarning, stacklevel=level)
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds, for messages (``1``, not ``np.int64(1)``)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _non_null_ids(values: Any, column: str, source: str = "events") -> pd.Series:
+    series = pd.Series(values, copy=False).reset_index(drop=True)
     null = series.isna().to_numpy()
     if null.any():
-        raise _BadColumn(column, int(np.flatnonzero(null)[0]), "missing (null/NaN) id")
+        raise _BadColumn(column, int(np.flatnonzero(null)[0]), "missing (null/NaN) id", source)
+    return series
+
+
+def _codes(values: Any, column: str, *extra: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the events' ids over them and the ``extra`` ids (sorted when sortable)."""
+    parts = [_non_null_ids(values, column)]
+    parts += [_non_null_ids(e, f"extra {column}s") for e in extra if e is not None and len(e)]
+    if len({p.dtype for p in parts}) > 1:  # no upcasting: int ids must not turn float
+        parts = [p.astype(object) for p in parts]
+    series = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
     try:
         codes, uniques = pd.factorize(series, sort=True)
     except TypeError:  # mixed types cannot be sorted; keep first-seen order
         codes, uniques = pd.factorize(series, sort=False)
-    return codes.astype(np.int32), np.asarray(uniques)
+    ids = np.asarray(uniques)
+    if len(parts) > 1:  # concatenated pieces come back as objects
+        ids = _tighten(ids)
+    return codes[: len(parts[0])].astype(np.int32), ids
 
 
-def _parse_times(values: Any, column: str) -> np.ndarray:
-    series = pd.Series(values, copy=False)
-    if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series):
-        parsed = pd.to_datetime(series, utc=True)
-        bad = parsed.isna().to_numpy()
-        seconds = None
-    elif pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        seconds = series.to_numpy(dtype=np.float64, na_value=np.nan)
-        bad = ~np.isfinite(seconds)
-    else:
-        parsed = pd.to_datetime(series, utc=True, errors="coerce", format="mixed")
-        bad = parsed.isna().to_numpy()
-        seconds = None
+def _seconds(
+    values: Any, column: str, source: str = "events", *, allow_missing: bool = False
+) -> np.ndarray:
+    """Timestamps as float seconds: numbers are seconds; datetimes and ISO strings are parsed.
+
+    Missing values are NaN when ``allow_missing``, else an error like unparsable ones.
+    """
+    series = pd.Series(values, copy=False).reset_index(drop=True)
+    missing = series.isna().to_numpy()
+    seconds = _as_seconds(series, column, source)
+    bad = ~np.isfinite(seconds) & (~missing if allow_missing else True)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise _BadColumn(column, row, f"unparsable or missing timestamp {series.iloc[row]!r}")
-    if seconds is None:
-        seconds = (parsed - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)
-        seconds = seconds.to_numpy(dtype=np.float64)
+        what = "unparsable" if allow_missing else "unparsable or missing"
+        raise _BadColumn(column, row, f"{what} timestamp {series.iloc[row]!r}", source)
     negative = seconds < 0
     if negative.any():
         row = int(np.flatnonzero(negative)[0])
-        raise _BadColumn(column, row, f"negative timestamp {series.iloc[row]!r}")
-    return np.floor(seconds).astype(np.int64)
+        raise _BadColumn(column, row, f"negative timestamp {series.iloc[row]!r}", source)
+    return seconds
+
+
+def _as_seconds(series: pd.Series, column: str, source: str) -> np.ndarray:
+    """Float seconds of each value, NaN where missing or unparsable."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series):
+        parsed = pd.to_datetime(series, utc=True)
+    elif pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return series.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:  # text or objects: numbers (seconds) or dates, never a mix of the two units
+        numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+        is_number = ~np.isnan(numbers)
+        parsed = pd.to_datetime(series.where(~is_number), utc=True, errors="coerce",
+                                format="mixed")  # fmt: skip
+        is_date = parsed.notna().to_numpy()
+        if is_number.any() and is_date.any():
+            row = int(max(np.flatnonzero(is_number)[0], np.flatnonzero(is_date)[0]))
+            kinds = ("a date", "numbers (seconds)") if is_date[row] else ("a number", "dates")
+            raise _BadColumn(
+                column, row, f"{series.iloc[row]!r} is {kinds[0]} but earlier times are "
+                f"{kinds[1]}; give every time in one unit", source,
+            )  # fmt: skip
+        if is_number.any():
+            return numbers
+    since_epoch = (parsed - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)
+    return since_epoch.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def _parse_kinds(values: Any, n: int, column: str) -> np.ndarray:
     if isinstance(values, str):
         return np.full(n, kind_code(values), dtype=np.int8)
     series = pd.Series(values, copy=False).astype("object")
-    lookup = {name: code for code, name in enumerate(KINDS)}
-    codes = series.map(lookup)
+    codes = series.map(_KIND_CODES)
     bad = codes.isna().to_numpy()
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
@@ -139,21 +221,18 @@ def _parse_weights(values: Any, column: str) -> np.ndarray:
 
 
 def _owners_per_target(
-    target_codes: np.ndarray, owners: Any, n_targets: int, column: str
+    target_codes: np.ndarray, owners: Any, target_ids: np.ndarray
 ) -> np.ndarray:
-    series = pd.Series(owners, copy=False)
-    null = series.isna().to_numpy()
-    if null.any():
-        raise _BadColumn(column, int(np.flatnonzero(null)[0]), "missing owner id")
-    frame = pd.DataFrame({"t": target_codes, "o": series.to_numpy()})
-    per_target = frame.drop_duplicates()
+    """The owner the events name for each target (None where none does); one per target."""
+    frame = pd.DataFrame({"t": target_codes, "o": pd.Series(owners, copy=False).to_numpy()})
+    per_target = frame.dropna().drop_duplicates()  # an empty owner cell: unknown
     clash = per_target["t"].duplicated()
     if clash.any():
-        t = int(per_target.loc[clash.to_numpy(), "t"].iloc[0])
-        raise _BadColumn(column, None, f"target #{t} has more than one owner")
-    result = np.empty(n_targets, dtype=object)
+        t = target_ids[int(per_target.loc[clash.to_numpy(), "t"].iloc[0])]
+        raise _BadColumn("owner", None, f"target {_plain(t)!r} has more than one owner")
+    result = np.full(len(target_ids), None, dtype=object)
     result[per_target["t"].to_numpy()] = per_target["o"].to_numpy()
-    return _tighten(result)
+    return result
 
 
 def _tighten(values: np.ndarray) -> np.ndarray:
@@ -167,6 +246,233 @@ def _tighten(values: np.ndarray) -> np.ndarray:
     return values
 
 
+def _none_where_missing(values: np.ndarray) -> np.ndarray:
+    """Ids as objects, None where missing (NaN would pass for an id)."""
+    out = np.asarray(values, dtype=object).copy()
+    out[pd.isna(out)] = None
+    return out
+
+
+# ---------------------------------------------------------------------- column choice
+def _pick_columns(
+    choice: ColumnChoice, parameter: str, sources: Mapping[str, Sequence[str]]
+) -> dict[str, str | None]:
+    """The column ``choice`` selects in each source (events or table), None where absent.
+
+    A name must exist in at least one source; of candidate names at most one may
+    be present in a source; None selects nothing.
+    """
+    if choice is None:
+        return dict.fromkeys(sources)
+    names = (choice,) if isinstance(choice, str) else tuple(choice)
+    if not all(isinstance(n, str) for n in names):
+        raise InputTypeError(
+            f"`{parameter}` must be a column name, a sequence of candidate names or None; "
+            f"got {choice!r}"
+        )
+    picked: dict[str, str | None] = {}
+    for source, columns in sources.items():
+        present = [n for n in names if n in columns]
+        if len(present) > 1:
+            raise InvalidInputError(
+                f"found several {parameter} columns {present} in the {source}; name the one "
+                f"to use with `{parameter}=`"
+            )
+        picked[source] = present[0] if present else None
+    if isinstance(choice, str) and not any(picked.values()):
+        where = "; ".join(f"{list(cols)} in the {src}" for src, cols in sources.items())
+        raise InvalidInputError(
+            f"`{parameter}={choice!r}` names no column; the columns are {where or 'none'}"
+        )
+    return picked
+
+
+def time_column(columns: Sequence[str], time: ColumnChoice = TIME_COLUMNS) -> str | None:
+    """The events' time column: ``time`` itself, the one of its candidates present, or None.
+
+    Examples
+    --------
+    >>> time_column(["user", "target", "timestamp"])
+    'timestamp'
+    >>> time_column(["user", "target"]) is None
+    True
+    """
+    return _pick_columns(time, "time", {"events": list(columns)})["events"]
+
+
+# ---------------------------------------------------------------------- tables
+@dataclass(frozen=True)
+class _Table:
+    """A validated users or targets table: unique ids and their value columns, in row order."""
+
+    noun: str  # "user" or "target"
+    key: str
+    ids: pd.Series
+    created: np.ndarray | None  # float seconds, NaN unknown
+    owners: np.ndarray | None  # objects, None unknown (targets only)
+    owner_column: str | None
+    extras: dict[str, np.ndarray]
+    value_columns: tuple[str, ...]
+
+    @property
+    def source(self) -> str:
+        return f"{self.noun}s table"
+
+
+def _as_table(table: Any, noun: str) -> pd.DataFrame | None:
+    if table is not None and not isinstance(table, pd.DataFrame):
+        raise InputTypeError(
+            f"the {noun}s table must be a pandas DataFrame; got {type(table).__name__} "
+            "(files are read by read_events / from_csv / from_parquet)"
+        )
+    return table
+
+
+def _parse_table(
+    table: pd.DataFrame, noun: str, key: str, created: str | None, owner: str | None
+) -> _Table:
+    source = f"{noun}s table"
+    if key not in table.columns:
+        raise _BadColumn(
+            None, None, f"no key column {key!r} (name it with `{noun}_key=`); the columns are "
+            f"{list(table.columns)}", source,
+        )  # fmt: skip
+    if table.empty:
+        raise _BadColumn(None, None, "the table has no rows", source)
+    ids = _non_null_ids(table[key], key, source)
+    repeated = ids.duplicated().to_numpy()
+    if repeated.any():
+        row = int(np.flatnonzero(repeated)[0])
+        raise _BadColumn(key, row, f"{noun} {_plain(ids.iloc[row])!r} has more than one row",
+                         source)  # fmt: skip
+    values = [c for c in (created, owner) if c is not None]
+    extras = {str(c): table[c].to_numpy(copy=True) for c in table.columns
+              if c not in (key, *values)}  # fmt: skip
+    return _Table(
+        noun=noun,
+        key=key,
+        ids=ids,
+        created=None if created is None else _seconds(table[created], created, source,
+                                                       allow_missing=True),
+        owners=None if owner is None else _none_where_missing(table[owner].to_numpy()),
+        owner_column=owner,
+        extras=extras,
+        value_columns=(*values, *extras),
+    )  # fmt: skip
+
+
+def _parse_tables(
+    target_table: Any, user_table: Any, *, target_key: str, user_key: str,
+    owner: ColumnChoice, created: ColumnChoice,
+) -> tuple[_Table | None, _Table | None]:  # fmt: skip
+    targets, users = _as_table(target_table, "target"), _as_table(user_table, "user")
+    with_targets = {} if targets is None else {"targets table": targets.columns}
+    with_users = {} if users is None else {"users table": users.columns}
+    created_in = _pick_columns(created, "created", {**with_targets, **with_users})
+    owner_in = _pick_columns(owner, "owner", with_targets)
+    return (
+        None if targets is None else _parse_table(
+            targets, "target", target_key, created_in["targets table"], owner_in["targets table"]
+        ),
+        None if users is None else _parse_table(
+            users, "user", user_key, created_in["users table"], None
+        ),
+    )  # fmt: skip
+
+
+def _id_type(values: Any) -> str:
+    return pd.api.types.infer_dtype(values, skipna=True)
+
+
+def _table_rows(table: _Table, ids: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Internal index of every table row; warns about ids the table does not cover."""
+    rows = pd.Index(ids).get_indexer(table.ids)  # every table id is among ids
+    with_events = np.bincount(codes, minlength=len(ids)) > 0
+    if not with_events[rows].any():
+        raise _BadColumn(
+            table.key, None,
+            f"no id matches a {table.noun} of the events; the table's ids are "
+            f"{_id_type(table.ids)} and the events' are {_id_type(ids[with_events])} "
+            "(ids must be equal values of the same type)", table.source,
+        )  # fmt: skip
+    uncovered = np.ones(len(ids), dtype=bool)
+    uncovered[rows] = False
+    if uncovered.any() and table.value_columns:
+        examples = ", ".join(repr(v) for v in ids[uncovered][:3].tolist())
+        _warn(
+            f"{int(uncovered.sum()):,} of {len(ids):,} {table.noun}s are not in the "
+            f"{table.source} (e.g. {examples}); their columns "
+            f"{', '.join(map(repr, table.value_columns))} from the table are unknown"
+        )
+    return rows
+
+
+def _spread(values: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """Table values in internal id order; ids the table lacks get NaN (numbers become float)."""
+    return pd.Series(values, index=rows, copy=False).reindex(pd.RangeIndex(n)).to_numpy()
+
+
+def _table_values(table: _Table, ids: np.ndarray, codes: np.ndarray) -> tuple[Any, ...]:
+    """A table's rows (internal indices), created times and other columns, in id order."""
+    rows = _table_rows(table, ids, codes)
+    created = None if table.created is None else _spread(table.created, rows, len(ids))
+    return rows, created, {k: _spread(v, rows, len(ids)) for k, v in table.extras.items()}
+
+
+def _user_attributes(
+    table: _Table | None, ids: np.ndarray, codes: np.ndarray, created_by_id: Mapping | None
+) -> dict[str, Any]:
+    if created_by_id is not None and table is not None and table.created is not None:
+        raise InvalidParameterError(
+            "give account creation times once: as `user_created` or as the users table's "
+            "created column, not both"
+        )
+    created = None
+    if created_by_id is not None:
+        created = np.array([float(created_by_id.get(uid, np.nan)) for uid in ids.tolist()])
+    columns: dict[str, np.ndarray] = {}
+    if table is not None:
+        _, from_table, columns = _table_values(table, ids, codes)
+        created = created if from_table is None else from_table
+    return {"user_created": created, "user_columns": columns}
+
+
+def _target_attributes(
+    table: _Table | None, ids: np.ndarray, codes: np.ndarray, event_owners: np.ndarray | None
+) -> dict[str, Any]:
+    owners, created, columns = event_owners, None, {}
+    if table is not None:
+        rows, created, columns = _table_values(table, ids, codes)
+        if table.owners is not None:
+            from_table = _none_where_missing(_spread(table.owners, rows, len(ids)))
+            owners = _merged_owners(event_owners, from_table, ids, rows, table)
+    return {
+        "target_owners": None if owners is None else _tighten(owners),
+        "target_created": created,
+        "target_columns": columns,
+    }
+
+
+def _merged_owners(
+    from_events: np.ndarray | None, from_table: np.ndarray, ids: np.ndarray, rows: np.ndarray,
+    table: _Table,
+) -> np.ndarray:  # fmt: skip
+    """Owners known from the events or the targets table; the two must agree."""
+    if from_events is None:
+        return from_table
+    both = ~pd.isna(from_events) & ~pd.isna(from_table)
+    clash = np.flatnonzero(both & (from_events != from_table))
+    if len(clash):
+        t = clash[0]
+        raise _BadColumn(
+            table.owner_column, int(np.flatnonzero(rows == t)[0]),
+            f"target {_plain(ids[t])!r} is owned by {_plain(from_table[t])!r} here but by "
+            f"{_plain(from_events[t])!r} in the events", table.source,
+        )  # fmt: skip
+    return np.where(pd.isna(from_table), from_events, from_table)
+
+
+# ---------------------------------------------------------------------- builders
 def event_columns(
     users: Any,
     targets: Any,
@@ -175,8 +481,14 @@ def event_columns(
     kinds: Any = None,
     weights: Any = None,
     owners: Any = None,
-    user_created: dict[Any, float] | None = None,
+    user_created: Mapping[Any, float] | None = None,
     extra_users: Any = None,
+    target_table: pd.DataFrame | None = None,
+    user_table: pd.DataFrame | None = None,
+    target_key: str = "target",
+    user_key: str = "user",
+    owner: ColumnChoice = ("owner",),
+    created: ColumnChoice = CREATED_COLUMNS,
     duplicates: str = "keep",
 ) -> dict[str, Any]:
     """Validated InteractionGraph constructor arguments; see :func:`graphbot.io.from_events`."""
@@ -187,16 +499,13 @@ def event_columns(
     for name, col in (("targets", targets), ("times", times), ("weights", weights)):
         if col is not None and len(col) != n:
             raise InvalidInputError(f"`{name}` has {len(col)} entries but `users` has {n}")
-    if extra_users is not None and len(extra_users):
-        all_users = np.concatenate(
-            [np.asarray(users, dtype=object), np.asarray(extra_users, dtype=object)]
-        )
-        u_codes, user_ids = _factorize(all_users, "user")
-        u_codes, user_ids = u_codes[:n], _tighten(user_ids)
-    else:
-        u_codes, user_ids = _factorize(users, "user")
-    t_codes, target_ids = _factorize(targets, "target")
-    t = None if times is None else _parse_times(times, "time")
+    t_table, u_table = _parse_tables(
+        target_table, user_table, target_key=target_key, user_key=user_key, owner=owner,
+        created=created,
+    )  # fmt: skip
+    u_codes, user_ids = _codes(users, "user", extra_users, None if u_table is None else u_table.ids)
+    t_codes, target_ids = _codes(targets, "target", None if t_table is None else t_table.ids)
+    t = None if times is None else np.floor(_seconds(times, "time")).astype(np.int64)
     k = None if kinds is None else _parse_kinds(kinds, n, "kind")
     w = None if weights is None else _parse_weights(weights, "weight")
     keep = _duplicate_mask(u_codes, t_codes, t, k, duplicates)
@@ -205,17 +514,8 @@ def event_columns(
         t = None if t is None else t[keep]
         k = None if k is None else k[keep]
         w = None if w is None else w[keep]
-    own = None
-    if owners is not None:
-        own = _owners_per_target(
-            t_codes,
-            np.asarray(owners)[keep] if keep is not None else owners,
-            len(target_ids),
-            "owner",
-        )
-    created = None
-    if user_created is not None:
-        created = np.array([float(user_created.get(uid, np.nan)) for uid in user_ids.tolist()])
+        owners = None if owners is None else np.asarray(owners)[keep]
+    event_owners = None if owners is None else _owners_per_target(t_codes, owners, target_ids)
     return dict(
         users=u_codes,
         targets=t_codes,
@@ -224,11 +524,9 @@ def event_columns(
         times=t,
         kinds=k,
         weights=w,
-        target_owners=own,
-        user_created=created,
+        **_user_attributes(u_table, user_ids, u_codes, user_created),
+        **_target_attributes(t_table, target_ids, t_codes, event_owners),
     )
-
-
 
 
 def _duplicate_mask(u, t, times, kinds, policy: str) -> np.ndarray | None:
@@ -255,10 +553,15 @@ def frame_columns(
     *,
     user: str = "user",
     target: str = "target",
-    time: str | None = "time",
-    kind: str | None = "kind",
-    weight: str | None = "weight",
-    owner: str | None = "owner",
+    time: ColumnChoice = TIME_COLUMNS,
+    kind: ColumnChoice = ("kind",),
+    weight: ColumnChoice = ("weight",),
+    owner: ColumnChoice = ("owner",),
+    targets: pd.DataFrame | None = None,
+    users: pd.DataFrame | None = None,
+    target_key: str = "target",
+    user_key: str = "user",
+    created: ColumnChoice = CREATED_COLUMNS,
     duplicates: str = "keep",
 ) -> dict[str, Any]:
     """Constructor arguments from a DataFrame of events; see :func:`graphbot.io.from_frame`."""
@@ -269,46 +572,49 @@ def frame_columns(
         raise InvalidInputError(
             f"missing required column(s) {missing}; the columns are {list(frame.columns)}"
         )
+    owner_sources = {"events": frame.columns}
+    if isinstance(targets, pd.DataFrame):  # the owner may come from either
+        owner_sources["targets table"] = targets.columns
+    owner_in = _pick_columns(owner, "owner", owner_sources)
+    names = {"user": user, "target": target, "owner": owner_in["events"]}
+    for parameter, choice in (("time", time), ("kind", kind), ("weight", weight)):
+        names[parameter] = _pick_columns(choice, parameter, {"events": frame.columns})["events"]
+    if names["time"] is None and time is not None and not isinstance(time, str):
+        _warn(
+            f"the events have no time column (looked for {', '.join(map(repr, time))}), so "
+            "time-based detectors will refuse this graph; name the column with `time=`, or "
+            "pass `time=None` to load without times"
+        )
 
-    def optional(name: str | None) -> Any:
-        return frame[name].to_numpy() if name is not None and name in frame.columns else None
+    def column(name: str) -> Any:
+        return None if names[name] is None else frame[names[name]].to_numpy()
 
     try:
         return event_columns(
-            frame[user].to_numpy(),
-            frame[target].to_numpy(),
-            times=optional(time),
-            kinds=optional(kind),
-            weights=optional(weight),
-            owners=optional(owner),
-            duplicates=duplicates,
-        )
+            column("user"), column("target"), times=column("time"), kinds=column("kind"),
+            weights=column("weight"), owners=column("owner"), target_table=targets,
+            user_table=users, target_key=target_key, user_key=user_key,
+            owner=owner_in.get("targets table"), created=created, duplicates=duplicates,
+        )  # fmt: skip
     except _BadColumn as err:
-        names = {
-            "user": user,
-            "target": target,
-            "time": time,
-            "kind": kind,
-            "weight": weight,
-            "owner": owner,
-        }
+        if err.source != "events":
+            raise
         raise _BadColumn(names.get(err.column) or err.column, err.row, err.problem) from None
 
 
-
-
-def file_columns(
-    path: str | os.PathLike[str],
-    *,
-    format: str | None = None,
-    **columns: Any,
-) -> dict[str, Any]:
-    """Constructor arguments from a CSV or Parquet file; see :func:`graphbot.io.read_events`."""
-    path = Path(path)
+def _file_format(path: Path, format: str | None) -> str:
     fmt = format or ("parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv")
-    check_choice("format", fmt, ("csv", "parquet"))
+    return check_choice("format", fmt, ("csv", "parquet"))
+
+
+def read_frame(
+    path: str | os.PathLike[str], format: str | None = None, what: str = "events"
+) -> pd.DataFrame:
+    """A CSV or Parquet file as a DataFrame; errors name the file (``what`` it should hold)."""
+    path = Path(path)
+    fmt = _file_format(path, format)
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no such events file")
+        raise FileNotFoundError(f"{path}: no such {what} file")
     try:
         frame = pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path)
     except pd.errors.EmptyDataError:
@@ -316,18 +622,55 @@ def file_columns(
     except (pd.errors.ParserError, ValueError, OSError) as err:
         raise InputFileError(str(path), f"cannot parse {fmt}: {err}") from None
     if frame.empty:
-        raise InputFileError(str(path), "no events (only a header)")
+        raise InputFileError(str(path), f"no {what} (only a header)")
+    return frame
+
+
+def file_header(path: str | os.PathLike[str], format: str | None = None) -> list[str]:
+    """The column names of a CSV or Parquet file, read without its rows."""
+    path = Path(path)
+    if _file_format(path, format) == "parquet":
+        import pyarrow.parquet as pq
+
+        return list(pq.read_schema(path).names)
+    return [str(c) for c in pd.read_csv(path, nrows=0).columns]
+
+
+def file_columns(
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    targets: str | os.PathLike[str] | pd.DataFrame | None = None,
+    users: str | os.PathLike[str] | pd.DataFrame | None = None,
+    **columns: Any,
+) -> dict[str, Any]:
+    """Constructor arguments from a CSV or Parquet file; see :func:`graphbot.io.read_events`."""
+    frame = read_frame(path, format)
+    files = {"events": (Path(path), _file_format(Path(path), format))}
+    tables: dict[str, pd.DataFrame | None] = {}
+    for noun, table in (("target", targets), ("user", users)):
+        if table is not None and not isinstance(table, pd.DataFrame):
+            files[f"{noun}s table"] = (Path(table), _file_format(Path(table), None))
+            table = read_frame(table, what=f"{noun}s")
+        tables[noun] = table
     try:
-        return frame_columns(frame, **columns)
+        return frame_columns(frame, targets=tables["target"], users=tables["user"], **columns)
     except _BadColumn as err:
-        line = None if err.row is None else err.row + 2 if fmt == "csv" else err.row
-        label = "line" if fmt == "csv" else "row"
-        where = f"{label} {line}, " if line is not None else ""
-        raise InputFileError(str(path), f"{where}column {err.column!r}: {err.problem}") from None
+        if err.source not in files:  # a DataFrame table: no file to name
+            raise
+        raise _in_file(err, *files[err.source]) from None
     except InvalidInputError as err:
         raise InputFileError(str(path), str(err)) from None
 
 
+def _in_file(err: _BadColumn, path: Path, fmt: str) -> InputFileError:
+    """``err`` located in ``path``: the line (header = line 1) for CSV, the row for Parquet."""
+    where = []
+    if err.row is not None:
+        where.append(f"line {err.row + 2}" if fmt == "csv" else f"row {err.row}")
+    if err.column is not None:
+        where.append(f"column {err.column!r}")
+    return InputFileError(str(path), f"{', '.join(where)}: {err.problem}" if where else err.problem)
 
 
 def networkx_columns(
@@ -364,7 +707,7 @@ def networkx_columns(
     for col in ("time", "kind", "weight"):
         if frame[col].isna().all():
             frame = frame.drop(columns=col)
-    return frame_columns(frame)
+    return frame_columns(frame, time="time" if "time" in frame else None)
 
 
 
@@ -397,9 +740,7 @@ def igraph_columns(
     for attr in ("time", "kind", "weight"):
         if attr in graph.es.attributes():
             frame[attr] = graph.es[attr]
-    return frame_columns(frame)
-
-
+    return frame_columns(frame, time="time" if "time" in frame else None)
 
 
 def to_frame(graph: InteractionGraph) -> pd.DataFrame:
@@ -416,6 +757,24 @@ def to_frame(graph: InteractionGraph) -> pd.DataFrame:
     if graph.target_owners is not None:
         data["owner"] = graph.target_owners[graph.targets]
     return pd.DataFrame(data)
+
+
+def user_table(graph: InteractionGraph) -> pd.DataFrame:
+    """One row per user: ``user``, ``created`` (when known) and the users table's other columns."""
+    data: dict[str, Any] = {"user": graph.user_ids}
+    if graph.user_created is not None:
+        data["created"] = graph.user_created
+    return pd.DataFrame({**data, **graph.user_columns})
+
+
+def target_table(graph: InteractionGraph) -> pd.DataFrame:
+    """One row per target: ``target``, ``owner`` and ``created`` (when known), other columns."""
+    data: dict[str, Any] = {"target": graph.target_ids}
+    if graph.target_owners is not None:
+        data["owner"] = graph.target_owners
+    if graph.target_created is not None:
+        data["created"] = graph.target_created
+    return pd.DataFrame({**data, **graph.target_columns})
 
 
 def to_networkx(graph: InteractionGraph, *, multigraph: bool = False) -> Any:

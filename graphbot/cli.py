@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import GraphbotError
+from ._columns import CREATED_COLUMNS, TIME_COLUMNS, file_header, time_column
+from .errors import GraphbotError, GraphbotWarning
 
 __all__ = ["main", "build_parser"]
 
@@ -59,9 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
     detect = sub.add_parser(
         "detect", help="run one detector on an events file (CSV or Parquet)",
         description="Read events (one row per action: user, target and optionally time, kind, "
-        "weight, owner), run a detector and write per-user scores and groups.",
+        "weight, owner) and optional targets and users tables (one row per target / user), "
+        "run a detector and write per-user scores and groups.",
     )
     detect.add_argument("events", type=Path, help="events file, .csv or .parquet")
+    detect.add_argument("--targets", type=Path, default=None, metavar="FILE",
+                        help="targets table (.csv or .parquet), one row per target: its id, "
+                        "owner account, created time and any other columns")
+    detect.add_argument("--users", type=Path, default=None, metavar="FILE",
+                        help="users table (.csv or .parquet), one row per user: its id, "
+                        "account created time and any profile columns")
     detect.add_argument("--method", required=True,
                         help="registered detector name (see `graphbot list`)")
     detect.add_argument("--out", type=Path, default=Path("graphbot-out"),
@@ -70,10 +79,21 @@ def build_parser() -> argparse.ArgumentParser:
                         help="detector parameter, repeatable; VALUE is parsed as JSON when "
                         "possible (e.g. --param n_blocks=3 --param weighting='\"sqrt\"')")
     detect.add_argument("--seed", type=int, default=None, help="random seed (rng)")
-    for col, default in (("user", "user"), ("target", "target"), ("time", "time"),
-                         ("kind", "kind"), ("weight", "weight"), ("owner", "owner")):
-        detect.add_argument(f"--{col}-col", default=default,
-                            help=f"column holding the event {col} (default {default!r})")
+    for col in ("user", "target"):
+        detect.add_argument(f"--{col}-col", default=col,
+                            help=f"events column holding the {col} id (default {col!r})")
+    detect.add_argument("--time-col", default=None,
+                        help="events column holding the time (default: the one of "
+                        f"{', '.join(TIME_COLUMNS)} present)")
+    for col in ("kind", "weight", "owner"):
+        detect.add_argument(f"--{col}-col", default=None,
+                            help=f"events column holding the {col} (default {col!r} if present)")
+    for table in ("target", "user"):
+        detect.add_argument(f"--{table}-key", default=table,
+                            help=f"id column of the {table}s table (default {table!r})")
+    detect.add_argument("--created-col", default=None,
+                        help="created-time column of the tables (default: the one of "
+                        f"{', '.join(CREATED_COLUMNS)} present)")
     detect.add_argument("--duplicates", choices=("keep", "drop", "error"), default="keep",
                         help="policy for exactly repeated events (default keep)")
     detect.add_argument("--report", action="store_true",
@@ -244,16 +264,32 @@ def _parse_params(items: list[str]) -> dict[str, Any]:
     return params
 
 
-def _detect(args: argparse.Namespace) -> int:
-    from .detect import get_detector
+def _read_detect_input(args: argparse.Namespace) -> Any:
+    """The graph of ``graphbot detect``; stderr says where its times come from, what is missing."""
     from .io import read_events
 
+    named = {"time": args.time_col, "kind": args.kind_col, "weight": args.weight_col,
+             "owner": args.owner_col, "created": args.created_col}  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", GraphbotWarning)
+        graph = read_events(
+            args.events, targets=args.targets, users=args.users, user=args.user_col,
+            target=args.target_col, target_key=args.target_key, user_key=args.user_key,
+            duplicates=args.duplicates, **{k: v for k, v in named.items() if v is not None},
+        )  # fmt: skip
+    if graph.has_times:
+        used = args.time_col or time_column(file_header(args.events))
+        print(f"graphbot detect: event times from column {used!r}", file=sys.stderr)
+    for warning in caught:
+        print(f"graphbot detect: warning: {warning.message}", file=sys.stderr)
+    return graph
+
+
+def _detect(args: argparse.Namespace) -> int:
+    from .detect import get_detector
+
     spec = get_detector(args.method)
-    graph = read_events(
-        args.events, user=args.user_col, target=args.target_col, time=args.time_col,
-        kind=args.kind_col, weight=args.weight_col, owner=args.owner_col,
-        duplicates=args.duplicates,
-    )
+    graph = _read_detect_input(args)
     params = _parse_params(args.param)
     if args.seed is not None:
         params["rng"] = args.seed

@@ -2,7 +2,9 @@
 
 Every error graphbot raises on bad input subclasses the matching built-in
 (``ValueError``, ``TypeError``, ``FileNotFoundError``) so callers can catch
-either the specific class or the built-in one.
+either the specific class or the built-in one. Input that graphbot can use but
+not completely (no time column, rows missing from a users table) is reported
+with a :class:`GraphbotWarning`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ __all__ = [
     "InputFileError",
     "DatasetNotFoundError",
     "UnknownDetectorError",
+    "GraphbotWarning",
 ]
 
 
@@ -65,3 +68,7 @@ class UnknownDetectorError(GraphbotError, KeyError):
 
     def __str__(self) -> str:  # KeyError quotes its message; keep it readable
         return str(self.args[0]) if self.args else ""
+
+
+class GraphbotWarning(UserWarning):
+    """Input graphbot used, but not all of it: unknown times, rows missing from a table."""

@@ -13,7 +13,8 @@ user-target pair for each of the CSR and CSC views.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -25,10 +26,31 @@ from .errors import InputTypeError, InvalidInputError, InvalidParameterError
 
 __all__ = ["KINDS", "InteractionGraph", "check_graph", "kind_code"]
 
+
 def _frozen(array: np.ndarray) -> np.ndarray:
     array = np.ascontiguousarray(array)
     array.flags.writeable = False
     return array
+
+
+def _per_node(values: Any, size: int, name: str, dtype: Any = None) -> np.ndarray | None:
+    """``values`` as a read-only array with one entry per user or per target (None stays None)."""
+    if values is None:
+        return None
+    array = _frozen(np.asarray(values, dtype=dtype))
+    if array.shape != (size,):
+        raise InvalidInputError(f"`{name}` must have one entry per {name.split('_')[0]} ({size})")
+    return array
+
+
+def _column_mapping(columns: Mapping[str, Any] | None, size: int, name: str) -> Mapping:
+    """A read-only mapping of read-only per-node columns."""
+    frozen = {}
+    for key, values in (columns or {}).items():
+        if not isinstance(key, str):
+            raise InputTypeError(f"`{name}` keys must be column names (str); got {key!r}")
+        frozen[key] = _per_node(values, size, f"{name}[{key!r}]")
+    return MappingProxyType(frozen)
 
 
 class InteractionGraph:
@@ -52,9 +74,16 @@ class InteractionGraph:
     user_ids, target_ids : ndarray
         External ids; ``user_ids[i]`` is the id of internal user ``i``.
     target_owners : ndarray or None
-        External id of the account owning each target (posts belong to accounts).
+        External id of the account owning each target (posts belong to accounts),
+        None where unknown.
+    target_created : ndarray of float64 or None
+        Creation time (seconds) per target, NaN when unknown.
     user_created : ndarray of float64 or None
         Account creation time (seconds) per user, NaN when unknown.
+    user_columns, target_columns : Mapping of str to ndarray
+        Other columns of the users / targets tables (profile columns such as
+        ``followers``, a target's ``kind``), one entry per user / target in
+        internal order; empty when no table was given.
 
     Examples
     --------
@@ -68,7 +97,8 @@ class InteractionGraph:
 
     __slots__ = (
         "users", "targets", "times", "kinds", "weights", "user_ids", "target_ids",
-        "target_owners", "user_created", "_cache",
+        "target_owners", "target_created", "user_created", "user_columns", "target_columns",
+        "_cache",
     )  # fmt: skip
 
     def __init__(
@@ -82,7 +112,10 @@ class InteractionGraph:
         kinds: np.ndarray | None = None,
         weights: np.ndarray | None = None,
         target_owners: np.ndarray | None = None,
+        target_created: np.ndarray | None = None,
         user_created: np.ndarray | None = None,
+        user_columns: Mapping[str, np.ndarray] | None = None,
+        target_columns: Mapping[str, np.ndarray] | None = None,
     ) -> None:
         n = len(users)
         if len(targets) != n:
@@ -103,14 +136,12 @@ class InteractionGraph:
         for name, col in (("times", self.times), ("kinds", self.kinds), ("weights", self.weights)):
             if col is not None and len(col) != n:
                 raise InvalidInputError(f"`{name}` must have one entry per event ({n})")
-        self.target_owners = None if target_owners is None else _frozen(np.asarray(target_owners))
-        if self.target_owners is not None and len(self.target_owners) != len(self.target_ids):
-            raise InvalidInputError("`target_owners` must have one entry per target")
-        self.user_created = (
-            None if user_created is None else _frozen(np.asarray(user_created, np.float64))
-        )
-        if self.user_created is not None and len(self.user_created) != len(self.user_ids):
-            raise InvalidInputError("`user_created` must have one entry per user")
+        n_users, n_targets = len(self.user_ids), len(self.target_ids)
+        self.target_owners = _per_node(target_owners, n_targets, "target_owners")
+        self.target_created = _per_node(target_created, n_targets, "target_created", np.float64)
+        self.user_created = _per_node(user_created, n_users, "user_created", np.float64)
+        self.user_columns = _column_mapping(user_columns, n_users, "user_columns")
+        self.target_columns = _column_mapping(target_columns, n_targets, "target_columns")
         self._cache: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ builders
@@ -370,10 +401,8 @@ class InteractionGraph:
             )
         columns = {"times": self.times, "weights": self.weights, **columns}
         out = InteractionGraph(
-            self.users, self.targets, user_ids=self.user_ids, target_ids=self.target_ids,
-            kinds=self.kinds, target_owners=self.target_owners, user_created=self.user_created,
-            **columns,
-        )  # fmt: skip
+            self.users, self.targets, kinds=self.kinds, **columns, **self._node_columns(None, None)
+        )
         for key in ("csr", "csc"):
             if key in self._cache:
                 out._cache[key] = self._cache[key]
@@ -393,20 +422,32 @@ class InteractionGraph:
         the per-user / per-target ones (None keeps a column as it is).
         """
 
-        def pick(column: np.ndarray | None, sel: np.ndarray | None) -> np.ndarray | None:
-            return column if column is None or sel is None else column[sel]
-
         return InteractionGraph(
             users,
             targets,
-            user_ids=pick(self.user_ids, user_sel),
-            target_ids=pick(self.target_ids, target_sel),
-            times=pick(self.times, events),
-            kinds=pick(self.kinds, events),
-            weights=pick(self.weights, events),
-            target_owners=pick(self.target_owners, target_sel),
-            user_created=pick(self.user_created, user_sel),
+            times=_pick(self.times, events),
+            kinds=_pick(self.kinds, events),
+            weights=_pick(self.weights, events),
+            **self._node_columns(user_sel, target_sel),
         )
+
+    def _node_columns(
+        self, user_sel: np.ndarray | None, target_sel: np.ndarray | None
+    ) -> dict[str, Any]:
+        """Every per-user and per-target constructor argument, selected (None keeps all)."""
+        return {
+            "user_ids": _pick(self.user_ids, user_sel),
+            "user_created": _pick(self.user_created, user_sel),
+            "user_columns": {k: _pick(v, user_sel) for k, v in self.user_columns.items()},
+            "target_ids": _pick(self.target_ids, target_sel),
+            "target_owners": _pick(self.target_owners, target_sel),
+            "target_created": _pick(self.target_created, target_sel),
+            "target_columns": {k: _pick(v, target_sel) for k, v in self.target_columns.items()},
+        }
+
+
+def _pick(column: np.ndarray | None, sel: np.ndarray | None) -> np.ndarray | None:
+    return column if column is None or sel is None else column[sel]
 
 
 def _as_mask(selection: Any, size: int, name: str) -> np.ndarray:

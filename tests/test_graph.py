@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from graphbot import InteractionGraph, InvalidInputError, InvalidParameterError
@@ -98,3 +99,56 @@ def test_with_event_columns_replaces_times_or_weights_and_shares_sparse_views():
     assert h.csr is csr and g.times.tolist() == [10, 20, 30]
     with pytest.raises(InvalidParameterError, match="only `times` and `weights`"):
         g.with_event_columns(kinds=None)
+
+
+@pytest.fixture
+def with_tables():
+    users = pd.DataFrame({"user": ["a", "b", "c"], "created": [1.0, 2.0, np.nan],
+                          "followers": [10, 20, 30]})
+    targets = pd.DataFrame({"target": ["x", "y", "z"], "owner": ["o1", "o2", "o1"],
+                            "created": [5.0, np.nan, 7.0], "kind": ["post", "post", "account"]})
+    return InteractionGraph.from_events(
+        ["a", "a", "b", "c", "c"], ["x", "y", "x", "y", "z"], times=[10, 20, 30, 40, 50],
+        user_table=users, target_table=targets,
+    )
+
+
+def _node_view(g):
+    """Every per-user and per-target attribute, keyed by external id."""
+    users = {uid: (g.user_created[i], g.user_columns["followers"][i])
+             for i, uid in enumerate(g.user_ids.tolist())}
+    targets = {tid: (g.target_owners[i], g.target_created[i], g.target_columns["kind"][i])
+               for i, tid in enumerate(g.target_ids.tolist())}
+    return users, targets
+
+
+@pytest.mark.parametrize("derive", [
+    lambda g: g.subgraph(users=[0, 2], targets=[1, 2]),
+    lambda g: g.reordered(user_order=[2, 0, 1], target_order=[1, 2, 0]),
+    lambda g: g.select_events(np.array([True, False, True, False, True])),
+    lambda g: g.time_slice(15, 45),
+    lambda g: g.filter_kind("interaction"),
+    lambda g: g.with_event_columns(times=np.arange(5)),
+], ids=["subgraph", "reordered", "select_events", "time_slice", "filter_kind",
+        "with_event_columns"])
+def test_derived_graphs_keep_table_columns(with_tables, derive):
+    users, targets = _node_view(with_tables)
+    h = derive(with_tables)
+    h_users, h_targets = _node_view(h)
+    for uid, values in h_users.items():
+        np.testing.assert_array_equal(values, users[uid])
+    for tid, values in h_targets.items():
+        assert values[0] == targets[tid][0] and values[2] == targets[tid][2]
+        np.testing.assert_array_equal(values[1], targets[tid][1])
+
+
+def test_table_columns_are_read_only_and_checked(with_tables):
+    with pytest.raises(ValueError):
+        with_tables.target_created[0] = 1.0
+    with pytest.raises(ValueError):
+        with_tables.target_columns["kind"][0] = "x"
+    with pytest.raises(InvalidInputError, match=r"`user_columns\['f'\]` must have one entry "
+                       r"per user \(1\)"):
+        InteractionGraph([0], [0], user_ids=["a"], target_ids=["x"],
+                         user_columns={"f": [1, 2]})
+    assert InteractionGraph([0], [0], user_ids=["a"], target_ids=["x"]).user_columns == {}

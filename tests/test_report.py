@@ -152,3 +152,40 @@ def test_fbox_evidence_gets_its_scatter(tmp_path):
     assert "fig-fbox:fbox" in html
     payload = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert payload["figure_errors"] == []
+
+
+def test_case_file_shows_owners_and_creation_dates(tmp_path):
+    import pandas as pd
+
+    events = pd.DataFrame({"user": ["a", "b", "c", "a", "b"],
+                           "target": ["p1", "p1", "p2", "p2", "q"], "time": [0, 10, 20, 30, 40]})
+    posts = pd.DataFrame({"target": ["p1", "p2", "q", "r"], "owner": ["acme", "acme", "zed", "zed"],
+                          "created": [0, 86400, None, 5]})
+    users = pd.DataFrame({"user": ["a", "b", "c"],
+                          "created": ["2024-01-01", "2024-01-03", "2024-01-02"]})
+    g = InteractionGraph.from_frame(events, targets=posts, users=users)
+    r = DetectionResult("demo", np.array([1.0, 0.9, 0.1]),
+                        (SuspiciousGroup([0, 1, 2], [0, 1, 2], 1.0),), g.user_ids, g.target_ids)
+    case = group_case_file(g, r, 0)
+    assert case["owners"] == {
+        "n_owners": 2,
+        "n_targets_owner_unknown": 0,
+        "top": [
+            {"owner": "acme", "group_targets": 2, "share_of_group_targets": 2 / 3,
+             "members_hitting": 3},
+            {"owner": "zed", "group_targets": 1, "share_of_group_targets": 1 / 3,
+             "members_hitting": 1},
+        ],
+    }
+    creation = case["creation"]
+    assert (creation["oldest"], creation["median"], creation["newest"]) == (
+        "2024-01-01 00:00:00", "2024-01-02 00:00:00", "2024-01-03 00:00:00")
+    assert creation["span_days"] == 2.0
+    assert case["target_creation"] == {"n_known": 2, "oldest": "1970-01-01 00:00:00",
+                                       "median": "1970-01-01 12:00:00",
+                                       "newest": "1970-01-02 00:00:00", "span_days": 1.0}
+    assert [t["created"] for t in case["shared_targets"]] == [
+        "1970-01-01 00:00:00", "1970-01-02 00:00:00", None]
+    html = write_report(g, r, tmp_path).read_text(encoding="utf-8")
+    assert "<b>Target owners</b>" in html and "<b>Target creation dates</b>" in html
+    assert "<td>acme</td>" in html

@@ -1,4 +1,4 @@
-"""The facts of a case file: who is in a group, what they hit, when, and how young they are.
+"""The facts of a case file: who is in a group, what they hit and whose it is, when, how young.
 
 Everything here is plain numbers and strings (JSON-ready), computed from the
 graph and the detector's result; figures are made separately in
@@ -11,6 +11,8 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
+import pandas as pd
+import scipy.sparse as sp
 
 from ..graph import KINDS, InteractionGraph
 from ..result import DetectionResult, SuspiciousGroup
@@ -21,6 +23,8 @@ __all__ = ["group_case_file", "result_summary", "graph_summary", "jsonable"]
 SYNC_WINDOW = 3600.0
 #: Width (days) of the sliding window used to find a creation-date burst.
 BURST_DAYS = 7.0
+#: Owners listed per group (the owners whose targets the group hit most).
+TOP_OWNERS = 5
 
 
 def jsonable(value: Any) -> Any:
@@ -110,7 +114,9 @@ def group_case_file(
     -------
     dict
         ``detector``, ``rank``, ``score``, ``stats``, ``members``, ``shared_targets``,
-        ``timing`` (with times), ``creation`` (with creation dates), ``truth`` (with truth).
+        ``owners`` (with target owners), ``timing`` (with times), ``creation`` (with
+        account creation dates), ``target_creation`` (with target creation dates),
+        ``truth`` (with truth).
 
     Examples
     --------
@@ -134,10 +140,14 @@ def group_case_file(
         "members": _members(graph, result, grp, block, bots)[:max_members],
         "shared_targets": _shared_targets(graph, grp, block, max_targets),
     }
+    if graph.target_owners is not None and len(grp.targets):
+        case["owners"] = _owners(graph, grp, block)
     if graph.times is not None:
         case["timing"] = _timing(graph, grp)
-    if graph.user_created is not None and not np.isnan(graph.user_created).all():
+    if _any_known(graph.user_created):
         case["creation"] = _creation(graph, grp)
+    if _any_known(graph.target_created) and len(grp.targets):
+        case["target_creation"] = _date_summary(graph.target_created[grp.targets])
     if bots is not None:
         case["truth"] = _truth(graph, grp, truth, bots)
     return case
@@ -182,17 +192,44 @@ def _shared_targets(
     rows = []
     for i in order:
         t = grp.targets[i]
-        rows.append(
-            {
-                "id": jsonable(graph.target_ids[t]),
-                "owner": None if graph.target_owners is None else jsonable(graph.target_owners[t]),
-                "members_hitting": int(hits[i]),
-                "share_of_group": float(hits[i] / max(grp.n_users, 1)),
-                "audience": int(audience[i]),
-                "group_share_of_audience": float(hits[i] / max(audience[i], 1)),
-            }
-        )
+        row = {
+            "id": jsonable(graph.target_ids[t]),
+            "owner": None if graph.target_owners is None else jsonable(graph.target_owners[t]),
+            "members_hitting": int(hits[i]),
+            "share_of_group": float(hits[i] / max(grp.n_users, 1)),
+            "audience": int(audience[i]),
+            "group_share_of_audience": float(hits[i] / max(audience[i], 1)),
+        }
+        if graph.target_created is not None:
+            row["created"] = iso(graph.target_created[t])
+        rows.append(row)
     return rows
+
+
+def _owners(graph: InteractionGraph, grp: SuspiciousGroup, block: Any) -> dict[str, Any]:
+    """Whose targets the group hit: how many owners, and the owners holding most of them."""
+    codes, owners = pd.factorize(pd.Series(graph.target_owners[grp.targets], dtype=object))
+    known = np.flatnonzero(codes >= 0)  # -1: owner unknown
+    owned = np.bincount(codes[known], minlength=len(owners))
+    # members x owners: how many of an owner's group targets each member hit
+    by_owner = sp.csr_matrix(
+        (np.ones(len(known)), (known, codes[known])), shape=(grp.n_targets, len(owners))
+    )
+    members = np.asarray(((block > 0) @ by_owner > 0).sum(axis=0)).ravel()
+    order = np.lexsort((-members, -owned))[:TOP_OWNERS]
+    return {
+        "n_owners": int(len(owners)),
+        "n_targets_owner_unknown": int(grp.n_targets - len(known)),
+        "top": [
+            {
+                "owner": jsonable(owners[i]),
+                "group_targets": int(owned[i]),
+                "share_of_group_targets": float(owned[i] / grp.n_targets),
+                "members_hitting": int(members[i]),
+            }
+            for i in order
+        ],
+    }
 
 
 def _group_events(graph: InteractionGraph, grp: SuspiciousGroup) -> np.ndarray:
@@ -229,11 +266,31 @@ def _timing(graph: InteractionGraph, grp: SuspiciousGroup) -> dict[str, Any]:
     }
 
 
+def _any_known(times: np.ndarray | None) -> bool:
+    return times is not None and bool(np.isfinite(times).any())
+
+
+def _date_summary(times: np.ndarray) -> dict[str, Any]:
+    """How many creation times are known, and their oldest, median, newest and span."""
+    known = times[np.isfinite(times)]
+    out: dict[str, Any] = {"n_known": int(len(known))}
+    if len(known):
+        out.update(
+            {
+                "oldest": iso(known.min()),
+                "median": iso(np.median(known)),
+                "newest": iso(known.max()),
+                "span_days": float((known.max() - known.min()) / 86400.0),
+            }
+        )
+    return out
+
+
 def _creation(graph: InteractionGraph, grp: SuspiciousGroup) -> dict[str, Any]:
-    """The densest ``BURST_DAYS`` window of member creation dates, against everyone."""
+    """Member creation dates, and their densest ``BURST_DAYS`` window against everyone."""
     created = graph.user_created[grp.users]
-    created = np.sort(created[~np.isnan(created)])
-    out: dict[str, Any] = {"n_known": int(len(created)), "window_days": BURST_DAYS}
+    out = {**_date_summary(created), "window_days": BURST_DAYS}
+    created = np.sort(created[np.isfinite(created)])
     if len(created) == 0:
         return out
     width = BURST_DAYS * 86400.0
@@ -246,8 +303,6 @@ def _creation(graph: InteractionGraph, grp: SuspiciousGroup) -> dict[str, Any]:
     share = count / len(created)
     out.update(
         {
-            "oldest": iso(created[0]),
-            "newest": iso(created[-1]),
             "burst_start": iso(start),
             "burst_count": count,
             "burst_share_of_group": float(share),

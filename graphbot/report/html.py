@@ -136,12 +136,16 @@ def _group_section(case: dict[str, Any], figs: list[RenderedFigure]) -> str:
         f"<div><b>Group</b>{_kv(facts)}</div>",
     ]
     for name, title in (
+        ("owners", "Target owners"),
         ("timing", "Timing and synchrony"),
-        ("creation", "Creation dates"),
+        ("creation", "Account creation dates"),
+        ("target_creation", "Target creation dates"),
         ("truth", "Against the truth"),
     ):
         if name in case:
             parts.append(f"<div><b>{title}</b>{_kv(case[name])}</div>")
+    if "owners" in case:
+        parts.append(f"<div><b>Top owners</b>{_table(case['owners']['top'])}</div>")
     parts.append("</div>")
     parts.append(_figures(figs))
     parts.append("<div class='facts'><div><b>Shared targets</b>")
