@@ -6,6 +6,7 @@ import numpy as np
 
 DAY = 86_400
 HOUR = 3_600
+MINUTE = 60
 #: 2026-01-05 00:00 UTC, a Monday: the default start of synthetic worlds.
 DEFAULT_START = 1_767_571_200
 
