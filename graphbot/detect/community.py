@@ -34,6 +34,7 @@ from ..graph import InteractionGraph
 from ..result import DetectionResult, SuspiciousGroup
 from ._groups import block_stats
 from ._registry import check_graph, make_result, register_detector
+from ._significance import significant_groups
 
 __all__ = ["coaction_community"]
 
@@ -59,6 +60,7 @@ def coaction_community(
     creation_window: float = 86_400.0,
     null_model: bool = True,
     backend: str = "auto",
+    fdr: float = 0.05,
     progress: bool = False,
     rng: RNGLike = None,
 ) -> DetectionResult:
@@ -90,6 +92,12 @@ def coaction_community(
         Build the shuffled-timestamp null graph (doubles the projection cost)
         for the ``synchrony`` and ``chance_excess`` evidence; needs times.
     backend : {"auto", "igraph", "networkx"}
+    fdr : float
+        False discovery rate of the decision when the graph has times:
+        communities above ``threshold`` are flagged when their synchrony beats
+        their targets' own timing and they are no audience
+        (:mod:`graphbot.detect._significance`), Benjamini-Hochberg over them.
+        Without times the threshold decides alone.
     progress : bool
         Show the projection's progress bar.
     rng : None, int or Generator
@@ -130,6 +138,7 @@ def coaction_community(
     min_shared = check_int("min_shared", min_shared, low=1)
     min_size = check_int("min_size", min_size, low=2)
     threshold = check_fraction("threshold", threshold)
+    fdr = check_fraction("fdr", fdr)
     creation_window = check_number(
         "creation_window", creation_window, low=0.0, low_inclusive=False,
         what="a positive number of seconds",
@@ -151,16 +160,17 @@ def coaction_community(
         graph, adjacency, labels, min_size, used_window, null_adj, null_times,
         creation_window, generator,
     )  # fmt: skip
-    scores, groups = _scores_and_groups(graph, adjacency, labels, table, threshold)
+    scores, candidates = _scores_and_groups(graph, adjacency, labels, table, threshold)
+    _, groups, tested = significant_groups(graph, candidates, fdr=fdr, rng=generator)
     params = {
         "method": method, "window": window, "min_shared": min_shared,
         "max_target_degree": max_target_degree, "resolution": resolution,
         "min_size": min_size, "threshold": threshold, "creation_window": creation_window,
-        "null_model": null_model, "backend": backend, "rng": seed,
+        "null_model": null_model, "backend": backend, "fdr": fdr, "rng": seed,
     }  # fmt: skip
     meta = {"window_used": used_window, "n_communities": int(labels.max() + 1),
             "n_scored": len(table), "projection_nnz": int(adjacency.nnz)}  # fmt: skip
-    evidence = {"labels": labels, "communities": table}
+    evidence = {"labels": labels, "communities": table, "tested_groups": tested}
     return make_result(
         "coaction_community", graph, scores, groups,
         params=params, started=started, meta=meta, evidence=evidence,

@@ -39,11 +39,17 @@ Combinations (``combine``):
 ``"max_rank"``
     Maximum of ``1 - p`` over detectors.
 
-The ensemble's own decision (its groups) comes from its *tested* components,
-those whose groups pass a significance test against chance
+The ensemble's own decision (its groups) comes from its *tested* components
 (``get_detector(name).tested``: CopyCatch, SynchroTrap, BurstLink and the
-co-action communities). Their groups are merged when their users overlap
-(Jaccard >= ``merge_jaccard``). Ranking components (Fraudar, fBox, HoloScope,
+co-action communities), and it is one decision, not a union of theirs: every
+group each of them tested (``evidence["tested_groups"]``, significant or not)
+enters one Benjamini-Hochberg procedure at false discovery rate ``fdr``, with
+its p-value against the graph's own timing (times re-dealt within each
+target; audiences get 1; see :mod:`graphbot.detect._significance`). The flag
+promises: among the groups flagged, the expected share that are chance is at
+most ``fdr`` -- across all groups of all detectors, however many detectors
+run. The flagged groups are merged when their users overlap (Jaccard >=
+``merge_jaccard``). Ranking components (Fraudar, fBox, HoloScope,
 degree) always return their top users, farm or not -- Fraudar's block holds
 378 of MovieLens's 943 users with no farm planted -- so they add weight to the
 scores but never flag anybody. ``min_vote`` (default 0: off) further asks the
@@ -82,6 +88,7 @@ from ._registry import (
     make_result,
     register_detector,
 )
+from ._significance import benjamini_hochberg
 
 __all__ = [
     "ensemble", "DEFAULT_DETECTORS", "COMBINATIONS", "combine_scores", "combine_pvalues",
@@ -209,6 +216,7 @@ def ensemble(
     params: Mapping[str, Mapping[str, Any]] | None = None,
     min_vote: float = 0.0,
     merge_jaccard: float = 0.5,
+    fdr: float = 0.05,
     rng: RNGLike = None,
 ) -> DetectionResult:
     """Run several detectors and combine their scores (label-free spectral weights by default).
@@ -232,6 +240,9 @@ def ensemble(
     merge_jaccard : float in (0, 1]
         Groups of different detectors whose users overlap at least this much
         (Jaccard) are merged.
+    fdr : float in (0, 1]
+        False discovery rate of the decision, across every group tested by
+        every deciding component.
     rng : None, int or Generator
         Each detector gets its own seed drawn from it.
 
@@ -268,6 +279,7 @@ def ensemble(
     check_choice("combine", combine, COMBINATIONS)
     min_vote = check_fraction("min_vote", min_vote, allow_zero=True)
     merge_jaccard = check_fraction("merge_jaccard", merge_jaccard)
+    fdr = check_fraction("fdr", fdr)
     names = _resolve_detectors(detectors, graph)
     params = _check_params(params, names)
     generator, seed = resolve_rng(rng)
@@ -291,8 +303,9 @@ def ensemble(
     if not deciders.any():
         deciders[:] = True
     decided = _merged_groups(
-        graph, results, weights / weights.sum(), min_vote, merge_jaccard, deciders
-    )
+        graph, results, weights / weights.sum(), min_vote, merge_jaccard,
+        _decided_groups(results, deciders, fdr),
+    )  # fmt: skip
     flagged = np.zeros(graph.n_users, dtype=bool)
     for users, _, _ in decided:
         flagged[users] = True
@@ -305,7 +318,7 @@ def ensemble(
     out_params = {
         "detectors": tuple(names), "combine": combine, "gate": gate,
         "params": {k: dict(v) for k, v in params.items()},
-        "min_vote": min_vote, "merge_jaccard": merge_jaccard, "rng": seed,
+        "min_vote": min_vote, "merge_jaccard": merge_jaccard, "fdr": fdr, "rng": seed,
     }  # fmt: skip
     evidence = {
         "scores": {r.method: r.user_scores for r in results},
@@ -387,21 +400,48 @@ def _check_params(
     return dict(params)
 
 
+def _decided_groups(
+    results: list[DetectionResult], deciders: np.ndarray, fdr: float
+) -> list[tuple[int, SuspiciousGroup]]:
+    """``(component, group)`` of every group the one Benjamini-Hochberg decision flags.
+
+    The pool holds every group each deciding component tested. A component
+    without tested groups (one that does not test, when no tested component
+    runs, or a graph without times) contributes its own groups as decided.
+    """
+    pool, pvalues, fixed = [], [], []
+    for k, result in enumerate(results):
+        if not deciders[k]:
+            continue
+        tested = result.evidence.get("tested_groups") if result.evidence else None
+        for group in tested if tested is not None else result.groups:
+            p = group.stats.get("p_value", np.nan) if tested is not None else np.nan
+            if group.n_users == 0:
+                continue
+            if np.isnan(p):  # nothing to time: the component's own decision stands
+                if tested is None or group.stats.get("significant", False):
+                    fixed.append((k, group))
+                continue
+            pool.append((k, group))
+            pvalues.append(p)
+    reject = benjamini_hochberg(pvalues, fdr)
+    return fixed + [item for item, r in zip(pool, reject) if r]
+
+
 def _merged_groups(
     graph: InteractionGraph,
     results: list[DetectionResult],
     weights: np.ndarray,
     min_vote: float,
     merge_jaccard: float,
-    deciders: np.ndarray,
+    found: list[tuple[int, SuspiciousGroup]],
 ) -> list[tuple[np.ndarray, np.ndarray, str]]:
-    """Merge overlapping groups of the deciding detectors; keep users backed by >= min_vote.
+    """Merge overlapping decided groups; keep users backed by >= min_vote.
 
     Returns ``(users, targets, backing detectors)`` per merged group. The
     backing weight of a user counts every detector (deciding or not) that put
     it in a group, provided that detector also flags one of the merged group.
     """
-    found = [(k, g) for k, r in enumerate(results) for g in r.groups if g.n_users and deciders[k]]
     flagged = np.zeros((len(results), graph.n_users), dtype=bool)
     for k, r in enumerate(results):
         flagged[k, r.flagged()] = True

@@ -53,12 +53,13 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import poisson
 
-from ..._checks import check_int, check_number
+from ..._checks import check_fraction, check_int, check_number
 from ..._rng import RNGLike, resolve_rng
 from ...graph import InteractionGraph
 from ...result import DetectionResult, SuspiciousGroup
 from .._groups import block_stats
 from .._registry import check_graph, make_result, register_detector
+from .._significance import significant_groups
 from ._burst_windows import distinct_moments, second_bursts
 from ._events import LockstepEvents, kinds_tuple, lockstep_events
 
@@ -93,6 +94,7 @@ def burstlink(
     p_user: float = 1e-2,
     kinds: tuple[str, ...] | None = None,
     ignore_mutual: bool = True,
+    fdr: float = 0.05,
     progress: bool = False,
     rng: RNGLike = None,
 ) -> DetectionResult:
@@ -129,6 +131,11 @@ def burstlink(
         Event kinds used (default all).
     ignore_mutual : bool
         Drop events between users who act on each other's targets.
+    fdr : float
+        False discovery rate of the decision: groups are flagged when their
+        synchrony beats their targets' own timing and they are no audience
+        (:mod:`graphbot.detect._significance`), Benjamini-Hochberg over the
+        groups found; the group's own Poisson test must reject too.
     progress : bool
         Show a tqdm bar over the three steps.
     rng : None, int or Generator
@@ -174,9 +181,9 @@ def burstlink(
     started = time.perf_counter()
     check_graph(graph, "burstlink", needs_times=True)
     params = _check_params(
-        dt, gap, p_burst, p_main, min_users, alpha, share, p_user, kinds, ignore_mutual
+        dt, gap, p_burst, p_main, min_users, alpha, share, p_user, kinds, ignore_mutual, fdr
     )
-    _, seed = resolve_rng(rng)
+    generator, seed = resolve_rng(rng)
     from tqdm.auto import tqdm
 
     bar = tqdm(total=3, disable=not progress, desc="burstlink", unit="step")
@@ -196,13 +203,19 @@ def burstlink(
     bar.close()
     scores = hits.astype(np.float64)
     lift = float(hits.max()) + 1.0 if len(hits) else 1.0
-    groups = []
+    candidates = []
     for users, bursts, linkers, pvalue in groups_found:
-        scores[users] += lift
         targets = np.unique(b_target[bursts])
         stats = block_stats(graph, users, targets)
-        stats.update({"n_linkers": int(linkers), "n_bursts": len(bursts), "p_value": float(pvalue)})
-        groups.append(SuspiciousGroup(users, targets, float(-np.log10(max(pvalue, 1e-300))), stats))
+        stats.update({"n_linkers": int(linkers), "n_bursts": len(bursts), "p_linkers": pvalue})
+        score = float(-np.log10(max(pvalue, 1e-300)))
+        candidates.append(SuspiciousGroup(users, targets, score, stats))
+    _, groups, tested = significant_groups(
+        graph, candidates, fdr=params["fdr"], rng=generator,
+        own_pvalues=[g.stats["p_linkers"] for g in candidates],
+    )  # fmt: skip
+    for group in groups:
+        scores[group.users] += lift
     groups.sort(key=lambda g: -g.score)
     params["rng"] = seed
     meta = {
@@ -215,12 +228,12 @@ def burstlink(
     user_pvalues = poisson.sf(hits - 1, ev.user_degree * share)
     return make_result(
         "burstlink", graph, scores, groups, params=params, started=started, meta=meta,
-        evidence={"user_pvalues": user_pvalues},
+        evidence={"user_pvalues": user_pvalues, "tested_groups": tested},
     )  # fmt: skip
 
 
 def _check_params(
-    dt, gap, p_burst, p_main, min_users, alpha, share, p_user, kinds, ignore_mutual
+    dt, gap, p_burst, p_main, min_users, alpha, share, p_user, kinds, ignore_mutual, fdr
 ) -> dict[str, Any]:
     seconds = "a positive number of seconds"
     return {
@@ -247,6 +260,7 @@ def _check_params(
         "share": check_number("share", share, low=0.0, high=1.0, what="a fraction in [0, 1]"),
         "kinds": kinds_tuple(kinds),
         "ignore_mutual": bool(ignore_mutual),
+        "fdr": check_fraction("fdr", fdr),
     }
 
 

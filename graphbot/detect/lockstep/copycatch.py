@@ -53,6 +53,7 @@ from ...graph import InteractionGraph
 from ...result import DetectionResult, SuspiciousGroup
 from .._groups import block_stats
 from .._registry import check_graph, make_result, register_detector
+from .._significance import significant_groups
 from ._events import LockstepEvents, kinds_tuple, lockstep_events
 from ._kernels import (
     best_windows,
@@ -89,6 +90,7 @@ def copycatch(
     max_iter: int = 30,
     kinds: tuple[str, ...] | None = None,
     ignore_mutual: bool = True,
+    fdr: float = 0.05,
     progress: bool = False,
     rng: RNGLike = None,
 ) -> DetectionResult:
@@ -123,6 +125,11 @@ def copycatch(
     ignore_mutual : bool
         Drop events between users who act on each other's targets (follow-back
         circles are friends, not farms).
+    fdr : float
+        False discovery rate of the decision: clusters are flagged when their
+        synchrony beats their targets' own timing and they are no audience
+        (:mod:`graphbot.detect._significance`), Benjamini-Hochberg over the
+        clusters found.
     progress : bool
         Show a tqdm bar over seeds.
     rng : None, int or Generator
@@ -172,17 +179,17 @@ def copycatch(
         max_iter,
         kinds,
         ignore_mutual,
+        fdr,
     )
     generator, seed = resolve_rng(rng)
     ev = lockstep_events(graph, kinds=params["kinds"], ignore_mutual=ignore_mutual)
     half = int(params["dt"])
-    seeds, centre = _seed_pairs(ev, half, params["max_seeds"], generator)
+    seeds, centre = _seed_pairs(ev, half, params["max_seeds"], params["min_users"], generator)
     clusters, n_tried, iters = _search(ev, seeds, centre, half, params, progress)
     scores = np.zeros(graph.n_users)
-    groups = []
+    candidates = []
     for users, targets, centres, hits, m in clusters:
         scores = np.maximum(scores, hits / m)
-        scores[users] = np.maximum(scores[users], 1.0 + hits[users] / m)
         stats = block_stats(graph, users, targets)
         frac = hits[users] / m
         stats.update(
@@ -194,7 +201,13 @@ def copycatch(
             }
         )
         surprise = float(len(users) * np.median(frac) * m)
-        groups.append(SuspiciousGroup(users, targets, surprise, stats))
+        candidates.append((SuspiciousGroup(users, targets, surprise, stats), hits / m))
+    flagged, groups, tested = significant_groups(
+        graph, [g for g, _ in candidates], fdr=params["fdr"], rng=generator
+    )
+    for (group, fraction), flag in zip(candidates, flagged):
+        if flag:  # members rank above everybody else
+            scores[group.users] = np.maximum(scores[group.users], 1.0 + fraction[group.users])
     groups.sort(key=lambda g: -g.score)
     params["rng"] = seed
     meta = {
@@ -205,8 +218,9 @@ def copycatch(
         "n_mutual_dropped": ev.n_dropped_mutual,
     }
     return make_result(
-        "copycatch", graph, scores, groups, params=params, started=started, meta=meta
-    )
+        "copycatch", graph, scores, groups, params=params, started=started, meta=meta,
+        evidence={"tested_groups": tested},
+    )  # fmt: skip
 
 
 def _check_params(
@@ -221,6 +235,7 @@ def _check_params(
     max_iter,
     kinds,
     ignore_mutual,
+    fdr,
 ) -> dict[str, Any]:
     return {
         "dt": check_number(
@@ -238,11 +253,12 @@ def _check_params(
         "max_iter": check_int("max_iter", max_iter, low=1),
         "kinds": kinds_tuple(kinds),
         "ignore_mutual": bool(ignore_mutual),
+        "fdr": check_fraction("fdr", fdr),
     }
 
 
 def _seed_pairs(
-    ev: LockstepEvents, half: int, max_seeds: int, generator: np.random.Generator
+    ev: LockstepEvents, half: int, max_seeds: int, min_users: int, generator: np.random.Generator
 ) -> tuple[list[tuple[int, int]], np.ndarray]:
     """Target pairs (different owners) whose densest bursts overlap far beyond chance."""
     everyone = np.ones(ev.n_users, dtype=np.bool_)
@@ -272,9 +288,10 @@ def _seed_pairs(
     # only costs one short local search.
     surprise = -poisson.logsf(shared - 1, expected)
     useful = (surprise >= -np.log(1e-2)) & (shared >= 3 * expected)
-    # Lockstep is the same users together at *different* moments: two bursts at
-    # the same time sharing users are one session (a binge, an on-boarding list).
-    useful &= np.abs(centre[t1] - centre[t2]) > 2 * half
+    # Two bursts at the same moment sharing a few users are one session (a
+    # binge, an on-boarding list); sharing a crowd of users they are a farm
+    # acting in one session, which no single user's binge explains.
+    useful &= (np.abs(centre[t1] - centre[t2]) > 2 * half) | (shared >= min_users)
     t1, t2, surprise = t1[useful], t2[useful], surprise[useful]
     # A user in h bursts links h(h-1)/2 burst pairs by himself (a binge session
     # does); weighting each shared user by 1/(h-1) keeps such users from

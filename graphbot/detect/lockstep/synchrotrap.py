@@ -46,8 +46,9 @@ from ...graph import InteractionGraph
 from ...result import DetectionResult, SuspiciousGroup
 from .._groups import block_stats
 from .._registry import check_graph, make_result, register_detector
+from .._significance import significant_groups
 from ._events import LockstepEvents, kinds_tuple, lockstep_events
-from ._kernels import count_close_pairs
+from ._kernels import best_windows, count_close_pairs
 
 __all__ = ["synchrotrap"]
 
@@ -74,6 +75,7 @@ def synchrotrap(
     popular_quantile: float = 0.95,
     kinds: tuple[str, ...] | None = None,
     ignore_mutual: bool = True,
+    fdr: float = 0.05,
     progress: bool = False,
     rng: RNGLike = None,
 ) -> DetectionResult:
@@ -107,6 +109,11 @@ def synchrotrap(
         Event kinds used (default all).
     ignore_mutual : bool
         Drop events between users who act on each other's targets.
+    fdr : float
+        False discovery rate of the decision: groups are flagged when their
+        synchrony beats their targets' own timing and they are no audience
+        (:mod:`graphbot.detect._significance`), Benjamini-Hochberg over the
+        groups found.
     progress : bool
         Show a tqdm bar over the pair counting.
     rng : None, int or Generator
@@ -160,10 +167,11 @@ def synchrotrap(
     )
     popular_quantile = check_fraction("popular_quantile", popular_quantile)
     kinds = kinds_tuple(kinds)
-    _, seed = resolve_rng(rng)
+    fdr = check_fraction("fdr", fdr)
+    generator, seed = resolve_rng(rng)
 
     ev = lockstep_events(graph, kinds=kinds, ignore_mutual=ignore_mutual)
-    keep, cap = _constraint_events(ev, popular_quantile)
+    keep, cap = _constraint_events(ev, popular_quantile, window)
     users, owners, times = ev.users[keep], ev.owners[keep], ev.times[keep]
     by_owner = segment_order((times, owners), ev.n_owners)
     matched = coaction_upper(
@@ -179,7 +187,9 @@ def synchrotrap(
     np.maximum.at(scores, u, jaccard)
     np.maximum.at(scores, v, jaccard)
     link = (jaccard >= sim_threshold) & (p_chance <= alpha)
-    groups = _campaigns(graph, ev, keep, u[link], v[link], jaccard[link], window, min_cluster_size)
+    campaigns = _campaigns(graph, ev, keep, u[link], v[link], jaccard[link], window,
+                           min_cluster_size)  # fmt: skip
+    _, groups, tested = significant_groups(graph, campaigns, fdr=fdr, rng=generator)
     for group in groups:
         scores[group.users] += 1.0
     params = {
@@ -192,6 +202,7 @@ def synchrotrap(
         "popular_quantile": popular_quantile,
         "kinds": kinds,
         "ignore_mutual": bool(ignore_mutual),
+        "fdr": fdr,
         "rng": seed,
     }
     meta = {
@@ -209,17 +220,38 @@ def synchrotrap(
         params=params,
         started=started,
         meta=meta,
-        evidence={"pair_users": np.column_stack([u, v]), "pair_similarity": jaccard},
+        evidence={"pair_users": np.column_stack([u, v]), "pair_similarity": jaccard,
+                  "tested_groups": tested},
     )
 
 
-def _constraint_events(ev: LockstepEvents, quantile: float) -> tuple[np.ndarray, int]:
-    """Events whose target is not among the most popular; returns the mask and the cap."""
-    used = ev.target_degree[ev.target_degree > 0]
+def _constraint_events(
+    ev: LockstepEvents, quantile: float, window: float
+) -> tuple[np.ndarray, int]:
+    """Events whose target is not among the most popular; returns the mask and the cap.
+
+    Popularity is judged without the suspected events: a target's densest
+    ``window`` burst does not count unless it opens the target's activity (a
+    post's cascade). A follower farm makes its customers popular in one burst;
+    their organic following is what decides whether they are popular.
+    """
+    degree = _organic_degree(ev, window)
+    used = degree[ev.target_degree > 0]
     if quantile >= 1.0 or len(used) == 0:
         return np.ones(ev.n_events, dtype=bool), int(used.max()) if len(used) else 0
     cap = int(np.floor(np.quantile(used, quantile)))
-    return ev.target_degree[ev.targets] <= cap, cap
+    return degree[ev.targets] <= cap, cap
+
+
+def _organic_degree(ev: LockstepEvents, window: float) -> np.ndarray:
+    """Events per target, less its densest burst unless the burst is its opening."""
+    half = int(np.ceil(window / 2))
+    everyone = np.ones(ev.n_users, dtype=np.bool_)
+    size, centre = best_windows(ev.t_ptr, ev.t_user, ev.t_time, everyone, half)
+    has = ev.t_ptr[1:] > ev.t_ptr[:-1]
+    first = np.where(has, ev.t_time[np.minimum(ev.t_ptr[:-1], max(len(ev.t_time) - 1, 0))], 0)
+    opening = centre - first <= 2 * half
+    return np.where(opening | ~has, ev.target_degree, ev.target_degree - size)
 
 
 def _match_rate(by_owner, times, window, n_actions) -> float:

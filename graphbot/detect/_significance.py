@@ -1,0 +1,217 @@
+"""Which groups a tested detector flags: significant against the graph's own timing, no audience.
+
+Every tested detector (and the ensemble across all of them) decides the same
+way, so that a flag means the same thing whichever detector raised it:
+
+1. **Timing.** The group's synchrony is compared with a null built from the
+   graph itself -- members re-dealt among each target's events, or re-timed
+   from their own activity on targets only they touched
+   (:mod:`graphbot.detect._timing_null`). A detector's own test, when it has
+   one, must reject too (the larger p-value counts).
+2. **No audience.** A group can be significant and still organic: fans with
+   notifications on like each new post of their account faster than
+   strangers. An audience follows its targets' cascade: on targets whose
+   other users mostly act in their *opening* (within a day of the first event
+   by anyone else), it acts there too (at least half of its events, and about
+   as often as the other users), and, when the targets' owners are known, it
+   serves one account (one owner holds at least half of its events). Targets
+   without a cascade (films rated over months) have no audience. A farm acts
+   when its order is delivered and serves many customers. Audiences get
+   p-value 1. (A farm that likes every new post within minutes of posting,
+   for a graph without owners, looks like an audience: pass the owners.)
+3. **False discovery rate.** Benjamini-Hochberg over all groups at ``fdr``:
+   among the groups flagged, the expected share that are chance is at most
+   ``fdr`` -- the promise the flag makes, whatever the number of groups. It
+   runs twice: organic users who share their targets with a farm look more
+   synchronised than a re-deal that mixes them with the farm's events, so the
+   second pass times every group without the events of the *other* groups the
+   first pass flagged.
+
+Graphs without times have nothing to time: the detector's own p-values decide
+(Benjamini-Hochberg), and without them its own decision stands.
+
+References
+----------
+.. [1] Y. Benjamini, Y. Hochberg. "Controlling the false discovery rate: a
+   practical and powerful approach to multiple testing", JRSS B 57 (1995).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..graph import InteractionGraph
+from ..result import SuspiciousGroup
+from ._timing_null import DAY, group_opening_shares, group_timing_pvalues
+
+__all__ = [
+    "GroupDecision", "decide_groups", "significant_groups", "evidence_targets",
+    "benjamini_hochberg",
+]  # fmt: skip
+
+#: an audience acts in its targets' opening at least this often, as their other users do ...
+AUDIENCE_OPENING = 0.5
+#: ... and at least this share as often as the targets' other users do ...
+AUDIENCE_RELATIVE = 0.8
+#: ... and, with owners known, one owner holds at least this share of its events
+AUDIENCE_OWNER = 0.5
+
+
+@dataclass(frozen=True)
+class GroupDecision:
+    """Per-group outcome of :func:`decide_groups` (arrays aligned with the groups)."""
+
+    p_value: np.ndarray
+    opening_share: np.ndarray
+    audience: np.ndarray
+    flagged: np.ndarray
+
+    def stats(self, k: int) -> dict[str, float | bool]:
+        """The entries group ``k`` records in its ``stats``."""
+        return {
+            "p_value": float(self.p_value[k]),
+            "opening_share": float(self.opening_share[k]),
+            "audience": bool(self.audience[k]),
+            "significant": bool(self.flagged[k]),
+        }
+
+
+def decide_groups(
+    graph: InteractionGraph,
+    groups: Sequence[tuple[np.ndarray, np.ndarray]],
+    *,
+    fdr: float = 0.05,
+    own_pvalues: Sequence[float] | np.ndarray | None = None,
+    opening: float = DAY,
+    n_null: int = 200,
+    rng: np.random.Generator | None = None,
+) -> GroupDecision:
+    """Which ``(users, targets)`` groups to flag at false discovery rate ``fdr``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from graphbot import InteractionGraph
+    >>> g = InteractionGraph.from_events(["a", "b"], ["x", "x"])
+    >>> decide_groups(g, [(np.array([0, 1]), np.array([0]))], own_pvalues=[0.001]).flagged
+    array([ True])
+    """
+    n = len(groups)
+    own = None if own_pvalues is None else np.asarray(own_pvalues, dtype=np.float64)
+    if not graph.has_times or n == 0:
+        flagged = np.ones(n, dtype=bool) if own is None else benjamini_hochberg(own, fdr)
+        p = np.full(n, np.nan) if own is None else own
+        return GroupDecision(p, np.full(n, np.nan), np.zeros(n, dtype=bool), flagged)
+    members, others = group_opening_shares(graph, groups, opening=opening)
+    cascade = others >= AUDIENCE_OPENING  # NaN (no other users) is no cascade
+    in_opening = cascade & (members >= AUDIENCE_OPENING) & (members >= AUDIENCE_RELATIVE * others)
+    audience = in_opening & (_top_owner_shares(graph, groups) >= AUDIENCE_OWNER)
+    generator = rng if rng is not None else np.random.default_rng()
+
+    def pvalues(exclude: np.ndarray | None, which: np.ndarray) -> np.ndarray:
+        out = np.ones(n)
+        for k in np.flatnonzero(which):
+            others = None
+            if exclude is not None:
+                others = exclude.copy()
+                others[groups[k][0]] = False
+            out[k] = group_timing_pvalues(graph, [groups[k]], n_null=n_null, rng=generator,
+                                          exclude=others)[0]  # fmt: skip
+        if own is not None:
+            out = np.maximum(out, own)
+        return np.where(audience, 1.0, out)
+
+    p = pvalues(None, ~audience)
+    first = benjamini_hochberg(p, fdr)
+    if first.any():
+        flagged_users = np.zeros(graph.n_users, dtype=bool)
+        for k in np.flatnonzero(first):
+            flagged_users[groups[k][0]] = True
+        p = pvalues(flagged_users, ~audience)
+    return GroupDecision(p, members, audience, benjamini_hochberg(p, fdr))
+
+
+def significant_groups(
+    graph: InteractionGraph,
+    groups: Sequence[SuspiciousGroup],
+    *,
+    fdr: float,
+    rng: np.random.Generator,
+    own_pvalues: Sequence[float] | None = None,
+) -> tuple[np.ndarray, list[SuspiciousGroup], tuple[SuspiciousGroup, ...]]:
+    """A tested detector's decision: its groups that :func:`decide_groups` flags.
+
+    The timing is judged on every target at least two members acted on
+    (:func:`evidence_targets`), not only on those the detector listed.
+    Returns which groups are flagged, the flagged groups, and every group
+    tested; all of them carry the test's outcome in ``stats`` (``p_value``,
+    ``opening_share``, ``audience``, ``significant``). Detectors keep the
+    tested groups in ``evidence["tested_groups"]``: the ensemble decides
+    across all of them at once.
+    """
+    decision = decide_groups(
+        graph, [(g.users, evidence_targets(graph, g.users)) for g in groups], fdr=fdr,
+        own_pvalues=own_pvalues, rng=rng,
+    )  # fmt: skip
+    tested = tuple(
+        SuspiciousGroup(g.users, g.targets, g.score, {**g.stats, **decision.stats(k)})
+        for k, g in enumerate(groups)
+    )
+    kept = [g for g, flag in zip(tested, decision.flagged) if flag]
+    return decision.flagged, kept, tested
+
+
+def evidence_targets(graph: InteractionGraph, users: np.ndarray) -> np.ndarray:
+    """Targets at least two of ``users`` acted on: where their timing can be compared."""
+    counts = np.bincount(graph.csr[np.asarray(users)].indices, minlength=graph.n_targets)
+    return np.flatnonzero(counts >= 2)
+
+
+def benjamini_hochberg(pvalues: Sequence[float] | np.ndarray, fdr: float) -> np.ndarray:
+    """Which hypotheses Benjamini-Hochberg rejects at false discovery rate ``fdr``.
+
+    Examples
+    --------
+    >>> benjamini_hochberg([0.001, 0.02, 0.03, 0.5], 0.05).tolist()
+    [True, True, True, False]
+    >>> benjamini_hochberg([0.04, 0.5], 0.05).tolist()
+    [False, False]
+    """
+    p = np.asarray(pvalues, dtype=np.float64)
+    if len(p) == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.argsort(p, kind="stable")
+    passing = p[order] <= fdr * np.arange(1, len(p) + 1) / len(p)
+    reject = np.zeros(len(p), dtype=bool)
+    if passing.any():
+        reject[order[: np.flatnonzero(passing)[-1] + 1]] = True
+    return reject
+
+
+def _top_owner_shares(
+    graph: InteractionGraph, groups: Sequence[tuple[np.ndarray, np.ndarray]]
+) -> np.ndarray:
+    """Share of each group's member events, on targets of known owner, held by its top owner.
+
+    1.0 when most of the group's member events are on targets of unknown owner:
+    then only timing can tell an audience, and an audience is presumed to
+    serve one account.
+    """
+    if graph.target_owners is None:
+        return np.ones(len(groups))
+    codes = pd.factorize(pd.Series(graph.target_owners, dtype=object))[0]  # -1: unknown
+    csr = graph.csr
+    out = np.ones(len(groups))
+    for k, (users, targets) in enumerate(groups):
+        targets = np.asarray(targets)
+        per_target = np.asarray(csr[np.asarray(users)][:, targets].sum(axis=0)).ravel()
+        owner = codes[targets]
+        known = (owner >= 0) & (per_target > 0)
+        if per_target[known].sum() > 0.5 * per_target.sum():
+            per_owner = np.bincount(owner[known], weights=per_target[known])
+            out[k] = per_owner.max() / per_target[known].sum()
+    return out
