@@ -116,6 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--no-anchors", action="store_true",
                        help="skip the reference implementations (rgmining-fraudar)")
     bench.add_argument("--no-progress", action="store_true", help="no progress bars")
+    bench.add_argument("--robustness", action="store_true",
+                       help="run the robustness profile instead: tested detectors and the "
+                       "ensemble on draws of the world family, owners known and hidden")
+    bench.add_argument("--draws", default=None,
+                       help="comma-separated world-family draws for --robustness "
+                       "(default: the tuning draws, then the report draws)")
+    bench.add_argument("--users", type=int, default=20_000,
+                       help="users per world for --robustness (default 20000)")
 
     sub.add_parser("list", help="list registered detectors")
     return parser
@@ -322,6 +330,8 @@ def _bench(args: argparse.Namespace) -> int:
     from .evaluate import run_benchmark
     from .report import write_benchmark_figures
 
+    if getattr(args, "robustness", False):
+        return _robustness(args)
     detectors = getattr(args, "detectors", None)
     if isinstance(detectors, str):
         detectors = _split_names(detectors)
@@ -339,6 +349,23 @@ def _bench(args: argparse.Namespace) -> int:
     errors = frame[frame["status"] == "error"]
     print(f"{len(frame)} runs, {len(errors)} errors, {len(figures)} figures; "
           f"results in {out.resolve()}")  # fmt: skip
+    return 0
+
+
+def _robustness(args: argparse.Namespace) -> int:
+    """``graphbot bench --robustness``: the profile over world-family draws."""
+    from .evaluate.robustness import ROBUST_DETECTORS, robustness_profile
+
+    draws = getattr(args, "draws", None)
+    detectors = getattr(args, "detectors", None)
+    out = Path(getattr(args, "out", None) or "graphbot-robustness")
+    frame = robustness_profile(
+        None if draws is None else [int(d) for d in draws.split(",") if d.strip()],
+        n_users=int(getattr(args, "users", 20_000)),
+        detectors=ROBUST_DETECTORS if detectors is None else _split_names(detectors),
+        progress=not getattr(args, "no_progress", False), out_dir=out,
+    )  # fmt: skip
+    print(f"{len(frame)} runs; results in {out.resolve()}")
     return 0
 
 

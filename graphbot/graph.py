@@ -408,6 +408,27 @@ class InteractionGraph:
                 out._cache[key] = self._cache[key]
         return out
 
+    def with_target_owners(self, owners: np.ndarray | None) -> InteractionGraph:
+        """The same events with the targets' owners replaced (None entries: unknown).
+
+        Examples
+        --------
+        >>> g = InteractionGraph.from_events(["a", "b"], ["p1", "p2"], owners=["x", "y"])
+        >>> g.with_target_owners([None, "y"]).target_owners.tolist()
+        [None, 'y']
+        """
+        if owners is not None and len(owners) != self.n_targets:
+            raise InvalidInputError(
+                f"`owners` must have one entry per target ({self.n_targets}); got {len(owners)}"
+            )
+        nodes = {**self._node_columns(None, None), "target_owners": owners}
+        out = InteractionGraph(self.users, self.targets, times=self.times, kinds=self.kinds,
+                               weights=self.weights, **nodes)  # fmt: skip
+        for key in ("csr", "csc"):
+            if key in self._cache:
+                out._cache[key] = self._cache[key]
+        return out
+
     def _derive(
         self,
         users: np.ndarray,

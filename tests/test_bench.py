@@ -378,3 +378,41 @@ def test_a_missing_data_folder_is_not_replaced_by_the_environment(tmp_path, monk
                   data_dir=tmp_path / "missing")  # fmt: skip
     real = pd.read_csv(tmp_path / "o" / "real_labels.csv")
     assert (real["status"] == "skipped").all()
+
+
+# ------------------------------------------------------------------ robustness profile
+def test_robustness_profile_labels_tuning_draws_and_counts_false_positives(tmp_path):
+    from graphbot.evaluate.robustness import robustness_profile
+    from graphbot.synth import TUNING_DRAWS
+
+    frame = robustness_profile(
+        [TUNING_DRAWS[0], 100], n_users=2000, scenarios=["none", "session_40x20"],
+        detectors=["copycatch"], owners=["known", "hidden"], progress=False, out_dir=tmp_path,
+    )  # fmt: skip
+    assert len(frame) == 2 * 2 * 2
+    assert frame.groupby("draw")["tuning"].first().to_dict() == {TUNING_DRAWS[0]: True, 100: False}
+    free = frame[frame["scenario"] == "none"]
+    assert (free["false_positives"] == free["n_flagged"]).all()
+    planted = frame[frame["scenario"] == "session_40x20"]
+    assert (planted["f1"] >= 0.95).all()
+    summary = (tmp_path / "robustness_summary.md").read_text()
+    assert "Farm-free worlds" in summary and "worst F1" in summary
+    assert (tmp_path / "robustness_runs.csv").exists()
+
+
+def test_robustness_profile_names_an_unknown_scenario():
+    from graphbot.evaluate.robustness import robustness_profile
+
+    with pytest.raises(ValueError, match="unknown scenario or owners setting"):
+        robustness_profile([0], n_users=2000, scenarios=["nope"], progress=False)
+
+
+def test_hidden_owners_keep_followed_accounts_only():
+    from graphbot import InteractionGraph
+    from graphbot.evaluate.robustness import hide_post_owners
+
+    g = InteractionGraph.from_events(["a", "b"], ["acct:b", "post:1"], kinds=["follow", "like"],
+                                     owners=["b", "b"])  # fmt: skip
+    hidden = hide_post_owners(g)
+    assert hidden.target_owners.tolist() == ["b", None]
+    assert g.target_owners.tolist() == ["b", "b"]  # the input is untouched

@@ -125,7 +125,9 @@ def test_a_fan_club_is_an_audience_not_a_farm(owners_known):
     assert members[0] > 0.9 and others[0] > 0.5
 
 
-def test_an_opening_crowd_serving_many_owners_is_no_audience():
+def test_an_opening_crowd_is_an_audience_whatever_the_owners():
+    # fans of several creators follow each creator's cascade: organic, and in the
+    # world family such crowds span many owners
     gen = np.random.default_rng(5)
     u, p, t, posted = _posts_world(gen)
     crowd = np.repeat(np.arange(40), 8)
@@ -135,6 +137,12 @@ def test_an_opening_crowd_serving_many_owners_is_no_audience():
     g = _graph(np.r_[u, crowd], np.r_[p, posts], np.r_[t, liked], owners)
     members = np.flatnonzero(g.user_ids < 40)
     decision = decide_groups(g, [(members, evidence_targets(g, members))],
+                             rng=np.random.default_rng(0))  # fmt: skip
+    assert decision.audience.tolist() == [True] and decision.flagged.tolist() == [False]
+    # the same crowd days after the posts appeared is a farm
+    late = _graph(np.r_[u, crowd], np.r_[p, posts], np.r_[t, liked + 4 * DAY], owners)
+    members = np.flatnonzero(late.user_ids < 40)
+    decision = decide_groups(late, [(members, evidence_targets(late, members))],
                              rng=np.random.default_rng(0))  # fmt: skip
     assert decision.audience.tolist() == [False] and decision.flagged.tolist() == [True]
 
@@ -179,7 +187,7 @@ def session_farm(family_draw):
     return inject_session_farm(family_draw, n_bots=40, n_targets=20, window=3600, rng=1)
 
 
-@pytest.mark.parametrize("name", ["copycatch", "ensemble"])
+@pytest.mark.parametrize("name", ["copycatch", "burstlink", "ensemble"])
 def test_a_one_session_farm_is_lockstep(session_farm, name):
     g, truth = session_farm
     result = run_detector(name, g, rng=0)

@@ -114,3 +114,17 @@ def distinct_moments(users, times, n_users, width):  # pragma: no cover - numba
             hits[u] += 1
             last = times[e]
     return hits
+
+
+@njit(cache=True)
+def session_hits(ptr, times, width):  # pragma: no cover - numba
+    """Per user (``ptr`` segments of times sorted per user): most times within one ``width``."""
+    n = len(ptr) - 1
+    best = np.zeros(n, dtype=np.int64)
+    for u in range(n):
+        left = ptr[u]
+        for right in range(ptr[u], ptr[u + 1]):
+            while times[right] - times[left] > width:
+                left += 1
+            best[u] = max(best[u], right - left + 1)
+    return best

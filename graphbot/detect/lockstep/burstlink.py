@@ -60,7 +60,7 @@ from ...result import DetectionResult, SuspiciousGroup
 from .._groups import block_stats
 from .._registry import check_graph, make_result, register_detector
 from .._significance import significant_groups
-from ._burst_windows import distinct_moments, second_bursts
+from ._burst_windows import distinct_moments, second_bursts, session_hits
 from ._events import LockstepEvents, kinds_tuple, lockstep_events
 
 __all__ = ["burstlink"]
@@ -71,6 +71,8 @@ _MAIN_RATIO = 3
 _DENSE_RATIO = 10
 _OPENING_SHARE = 0.25
 _MIN_OPENING_EVENTS = 5
+#: bursts of this many owners in one window make a user part of a one-session crowd
+_SESSION_OWNERS = 3
 
 
 @register_detector(
@@ -199,6 +201,7 @@ def burstlink(
     share = len(members) / max(ev.n_events, 1)  # of all events, inside candidate bursts
     bar.update(1)
     groups_found = _linked_groups(ev, b_id, members, hits, share, len(b_target), params)
+    groups_found += _session_groups(ev, b_target, b_lo, b_id, members, width, params["min_users"])
     bar.update(1)
     bar.close()
     scores = hits.astype(np.float64)
@@ -380,6 +383,44 @@ def _linked_groups(ev, b_id, members, hits, share, n_bursts, params):
         users = _with_single_hitters(b_id, members, core, inside, n_bursts, params["share"])
         bursts = np.flatnonzero(b_label == comp)
         found.append((users, bursts, int(sizes[comp]), pvalue))
+    return found
+
+
+def _session_groups(ev, b_target, b_lo, b_id, members, width, min_users):
+    """Crowds sharing many bursts of distinct owners at one moment: a farm acting in one session.
+
+    The linker rule counts a session once, so a farm that delivers all its
+    orders in one hour leaves every bot with one hit. A *crowd* in the same
+    bursts at the same moment is what no single binge explains: users with
+    bursts of at least ``_SESSION_OWNERS`` owners inside one ``width`` window,
+    joined through the bursts they share, make a candidate group when at
+    least ``min_users`` of them meet. It has no Poisson test of its own
+    (p-value 0 here); the timing test decides.
+    """
+    owner = ev.target_owner[b_target[b_id]]
+    when = ev.t_time[b_lo][b_id]
+    order = np.lexsort((when, owner, members))  # first burst per (user, owner), by time
+    u, o, w, b = members[order], owner[order], when[order], b_id[order]
+    first = np.ones(len(u), dtype=bool)
+    first[1:] = (u[1:] != u[:-1]) | (o[1:] != o[:-1])
+    u, w, b = u[first], w[first], b[first]
+    by_time = np.lexsort((w, u))
+    u, w, b = u[by_time], w[by_time], b[by_time]
+    ptr = np.searchsorted(u, np.arange(ev.n_users + 1))
+    hits = session_hits(ptr, w, width)
+    crowd = hits[u] >= _SESSION_OWNERS
+    if int((hits >= _SESSION_OWNERS).sum()) < min_users:
+        return []
+    link = sp.csr_matrix((np.ones(int(crowd.sum())), (u[crowd], b[crowd])),
+                         shape=(ev.n_users, len(b_target)))  # fmt: skip
+    _, label = connected_components(sp.bmat([[None, link], [link.T, None]]), directed=False)
+    u_label, b_label = label[: ev.n_users], label[ev.n_users :]
+    in_crowd = hits >= _SESSION_OWNERS
+    sizes = np.bincount(u_label[in_crowd], minlength=label.max() + 1 if len(label) else 1)
+    found = []
+    for comp in np.flatnonzero(sizes >= min_users):
+        users = np.flatnonzero(in_crowd & (u_label == comp))
+        found.append((users, np.flatnonzero(b_label == comp), len(users), 0.0))
     return found
 
 
