@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._columns import CREATED_COLUMNS, TIME_COLUMNS, file_header, time_column
+from ._columns import file_header
+from ._parsing import CREATED_COLUMNS, TIME_COLUMNS, time_column
 from .errors import GraphbotError, GraphbotWarning
 
 __all__ = ["main", "build_parser"]

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from . import _columns
-from ._columns import KINDS, kind_code
+from . import _columns, _export
+from ._parsing import KINDS, kind_code
 from .errors import InputTypeError, InvalidInputError, InvalidParameterError
 
 __all__ = ["KINDS", "InteractionGraph", "check_graph", "kind_code"]
@@ -177,15 +177,15 @@ class InteractionGraph:
 
     def to_networkx(self, **kwargs: Any) -> Any:
         """Export to networkx; see :func:`graphbot.io.to_networkx`."""
-        return _columns.to_networkx(self, **kwargs)
+        return _export.to_networkx(self, **kwargs)
 
     def to_igraph(self, **kwargs: Any) -> Any:
         """Export to igraph; see :func:`graphbot.io.to_igraph`."""
-        return _columns.to_igraph(self, **kwargs)
+        return _export.to_igraph(self, **kwargs)
 
     def to_frame(self) -> Any:
         """All events as a pandas DataFrame with external ids; see :func:`graphbot.io.to_frame`."""
-        return _columns.to_frame(self)
+        return _export.to_frame(self)
 
     # ------------------------------------------------------------------ sizes
     @property
@@ -277,6 +277,26 @@ class InteractionGraph:
         if unique:
             return np.diff(self.csr.indptr).astype(np.int64)
         return np.bincount(self.users, minlength=self.n_users).astype(np.int64)
+
+    def owner_codes(self) -> tuple[np.ndarray, int]:
+        """Integer owner of every target, and the number of owners (cached).
+
+        Targets of the same owner account share a code; a target of unknown
+        owner is its own owner (a code of its own).
+
+        Examples
+        --------
+        >>> g = InteractionGraph.from_events(["u", "u", "v"], ["p1", "p2", "p3"],
+        ...                                  owners=["ann", "ann", "bob"])
+        >>> codes, n = g.owner_codes()
+        >>> codes.tolist(), n
+        ([0, 0, 1], 2)
+        """
+        cached = self._cache.get("owner_codes")
+        if cached is None:
+            cached = _owner_codes(self.target_owners, self.n_targets)
+            self._cache["owner_codes"] = cached
+        return cached
 
     def target_degrees(self, *, unique: bool = True) -> np.ndarray:
         """Per-target number of distinct users (``unique``) or of events."""
@@ -511,3 +531,15 @@ def check_graph(graph: object, who: str, *, needs_times: bool = False) -> Intera
     if needs_times:
         graph.require_times(who)
     return graph
+
+
+def _owner_codes(owners: np.ndarray | None, n_targets: int) -> tuple[np.ndarray, int]:
+    import pandas as pd
+
+    if owners is None:
+        return np.arange(n_targets, dtype=np.int64), n_targets
+    codes, uniques = pd.factorize(pd.Series(owners, dtype=object))
+    codes = codes.astype(np.int64)
+    missing = codes < 0  # unknown owner: the target is its own owner
+    codes[missing] = len(uniques) + np.flatnonzero(missing)
+    return codes, int(codes.max()) + 1 if len(codes) else 0

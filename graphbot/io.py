@@ -16,21 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from ._columns import (
-    CREATED_COLUMNS,
-    TIME_COLUMNS,
-    ColumnChoice,
-    event_columns,
-    file_columns,
-    frame_columns,
-    igraph_columns,
-    networkx_columns,
-    target_table,
-    to_frame,
-    to_igraph,
-    to_networkx,
-    user_table,
-)
+from ._columns import event_columns, file_columns, frame_columns, igraph_columns, networkx_columns
+from ._export import target_table, to_frame, to_igraph, to_networkx, user_table
+from ._parsing import CREATED_COLUMNS, TIME_COLUMNS, ColumnChoice
 from .errors import InvalidInputError
 from .graph import InteractionGraph
 

@@ -31,6 +31,7 @@ def coaction_graph(
     window: float | None = None,
     min_shared: int = 1,
     max_target_degree: int | None = None,
+    by_owner: bool = False,
     progress: bool = False,
 ) -> sp.csr_matrix:
     """Project users onto users: entry = number of distinct targets both acted on.
@@ -52,6 +53,11 @@ def coaction_graph(
         bounds the cost but drops the co-actions they carry, so pairs whose
         only common targets are very popular are lost (usually the least
         informative pairs, since everyone shares viral targets).
+    by_owner : bool
+        Count distinct target *owners* instead of targets: fans who like five
+        posts of one account share one owner, a farm's bots share many
+        customers (:meth:`~graphbot.InteractionGraph.owner_codes`; targets of
+        unknown owner count as their own).
     progress : bool
         Show a tqdm progress bar over user blocks.
 
@@ -70,6 +76,10 @@ def coaction_graph(
     [[0, 1, 0], [1, 0, 1], [0, 1, 0]]
     >>> coaction_graph(g, window=600).toarray().tolist()
     [[0, 1, 0], [1, 0, 0], [0, 0, 0]]
+    >>> g2 = InteractionGraph.from_events(["a", "a", "b", "b"], ["x", "y", "x", "y"],
+    ...                                   owners=["star", "star", "star", "star"])
+    >>> coaction_graph(g2).toarray().tolist(), coaction_graph(g2, by_owner=True).toarray().tolist()
+    ([[0, 2], [2, 0]], [[0, 1], [1, 0]])
 
     References
     ----------
@@ -84,12 +94,16 @@ def coaction_graph(
     if max_target_degree is not None:
         max_target_degree = check_int("max_target_degree", max_target_degree, low=1)
     users, targets, times = _projection_events(graph, window, max_target_degree)
+    n_columns = graph.n_targets
+    if by_owner:
+        codes, n_columns = graph.owner_codes()
+        targets = codes[targets]
     upper = coaction_upper(
         users,
         targets,
         times,
         graph.n_users,
-        graph.n_targets,
+        n_columns,
         int(np.ceil(window)) if window is not None else 0,
         min_shared,
         -1,

@@ -54,6 +54,7 @@ def coaction_community(
     window: float | None = 6 * 3600.0,
     min_shared: int = 2,
     max_target_degree: int | None = None,
+    by_owner: bool = False,
     resolution: float = 1.0,
     min_size: int = 5,
     threshold: float = 0.35,
@@ -80,6 +81,13 @@ def coaction_community(
         Skip targets with more distinct users than this while projecting
         (bounds the cost of viral targets; see
         :func:`graphbot.community.coaction_graph`).
+    by_owner : bool
+        Link users by the distinct *owners* of the targets they share (when the
+        graph knows them): fans liking every post of one account share one
+        owner, which ``min_shared`` then asks for more of; a farm serves many.
+        Off by default: fan clubs are already left out by the decision
+        (audiences), and on the three-farm test world owner links let six
+        organic users into the farms' communities (precision 0.969; 1.000 off).
     resolution : float
         Modularity resolution of Leiden / Louvain.
     min_size : int
@@ -146,7 +154,8 @@ def coaction_community(
     generator, seed = resolve_rng(rng)
     used_window = window if graph.has_times else None
 
-    project = dict(window=used_window, min_shared=min_shared, max_target_degree=max_target_degree)
+    project = dict(window=used_window, min_shared=min_shared, max_target_degree=max_target_degree,
+                   by_owner=bool(by_owner))  # fmt: skip
     adjacency = coaction_graph(graph, progress=progress, **project).astype(np.float64)
     labels = cluster_users(
         adjacency, method=method, resolution=resolution, backend=backend, rng=generator
@@ -164,7 +173,8 @@ def coaction_community(
     _, groups, tested = significant_groups(graph, candidates, fdr=fdr, rng=generator)
     params = {
         "method": method, "window": window, "min_shared": min_shared,
-        "max_target_degree": max_target_degree, "resolution": resolution,
+        "max_target_degree": max_target_degree, "by_owner": bool(by_owner),
+        "resolution": resolution,
         "min_size": min_size, "threshold": threshold, "creation_window": creation_window,
         "null_model": null_model, "backend": backend, "fdr": fdr, "rng": seed,
     }  # fmt: skip

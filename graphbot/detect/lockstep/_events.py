@@ -63,7 +63,7 @@ def lockstep_events(
     keep = np.ones(graph.n_events, dtype=bool)
     if kinds:
         keep &= np.isin(graph.kinds, [kind_code(k) for k in kinds])
-    owner_codes, n_owners = _owner_codes(graph)
+    owner_codes, n_owners = graph.owner_codes()
     n_dropped = 0
     if ignore_mutual and graph.target_owners is not None:
         mutual = _mutual_events(graph) & keep
@@ -111,16 +111,6 @@ def lockstep_events(
         times,
         n_dropped,
     )
-
-
-def _owner_codes(graph: InteractionGraph) -> tuple[np.ndarray, int]:
-    if graph.target_owners is None:
-        return np.arange(graph.n_targets, dtype=np.int64), graph.n_targets
-    codes, uniques = pd.factorize(pd.Series(graph.target_owners, dtype=object))
-    codes = codes.astype(np.int64)
-    missing = codes < 0  # unknown owner: the target is its own owner
-    codes[missing] = len(uniques) + np.flatnonzero(missing)
-    return codes, int(codes.max()) + 1 if len(codes) else 0
 
 
 def _mutual_events(graph: InteractionGraph) -> np.ndarray:

@@ -18,6 +18,8 @@ Three guards keep innocent look-alikes out, each a parameter:
 * ``popular_quantile``: the most popular targets (top 5% by distinct users) are
   not constraints -- sharing a viral post within hours says nothing about two
   users (the paper likewise partitions away heavy-hitter constraints).
+  Popularity is judged without the target's densest burst unless that burst
+  opens its activity, so a farm cannot hide its customers by making them popular.
 * ``min_matched``: a pair needs at least two matched actions; one shared post
   within hours happens to everybody.
 * ``alpha``: a pair's matched actions must be improbable given how active both
@@ -104,7 +106,9 @@ def synchrotrap(
         adapts the Jaccard threshold to how crowded the data is.
     popular_quantile : float
         Targets whose number of distinct users exceeds this quantile (over
-        targets with any event) are not used as constraints; 1 keeps all.
+        targets with any event) are not used as constraints; 1 keeps all. A
+        target's densest ``window`` burst does not count towards its
+        popularity unless it opens the target's activity.
     kinds : tuple of str, optional
         Event kinds used (default all).
     ignore_mutual : bool
