@@ -298,6 +298,37 @@ class InteractionGraph:
             self._cache["owner_codes"] = cached
         return cached
 
+    def mutual_events(self) -> np.ndarray:
+        """Events of a user on a target owned by another user who acts on the first one's targets.
+
+        Follow-back circles and friends liking each other's posts: what lockstep
+        detectors set aside (``ignore_mutual``), because friends are not farms.
+        Needs the targets' owners (all False without them).
+
+        Examples
+        --------
+        >>> g = InteractionGraph.from_events(["a", "b", "c"], ["acct:b", "acct:a", "acct:a"],
+        ...                                  owners=["b", "a", "a"], kinds="follow")
+        >>> g.mutual_events().tolist()
+        [True, True, False]
+        """
+        mutual = np.zeros(self.n_events, dtype=bool)
+        if self.target_owners is None:
+            return mutual
+        import pandas as pd
+
+        owner_user = pd.Index(self.user_ids).get_indexer(pd.Index(self.target_owners))
+        ev_owner = owner_user[self.targets].astype(np.int64)
+        has = ev_owner >= 0
+        n = np.int64(self.n_users)
+        u = self.users.astype(np.int64)
+        forward = np.unique(u[has] * n + ev_owner[has])
+        backward = ev_owner[has] * n + u[has]
+        pos = np.minimum(np.searchsorted(forward, backward), max(len(forward) - 1, 0))
+        if len(forward):
+            mutual[has] = (forward[pos] == backward) & (ev_owner[has] != u[has])
+        return mutual
+
     def target_degrees(self, *, unique: bool = True) -> np.ndarray:
         """Per-target number of distinct users (``unique``) or of events."""
         if unique:

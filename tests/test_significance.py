@@ -14,7 +14,7 @@ from graphbot.detect._significance import (
     evidence_targets,
 )
 from graphbot.detect._timing_null import group_opening_shares, group_timing_pvalues
-from graphbot.detect.ensemble import _decided_groups
+from graphbot.detect.ensemble import _decide_clusters, _pooled_clusters
 from graphbot.evaluate import detection_scores
 from graphbot.synth import family_world, inject_session_farm
 
@@ -61,7 +61,7 @@ def test_a_farm_at_its_own_moment_is_significant_and_random_users_are_not():
     groups = [(bot_idx, evidence_targets(g, bot_idx))]
     groups += [(s, evidence_targets(g, s)) for s in strangers]
     decision = decide_groups(g, groups, rng=np.random.default_rng(0))
-    assert decision.p_value[0] < 1e-10 and decision.flagged[0]
+    assert decision.p_value[0] < 2e-3 and decision.flagged[0]
     # random groups of organic users: calibrated once the farm's events are set
     # aside (beside them, organic users look more synchronised than a re-deal)
     assert (decision.p_value[1:] < 0.01).mean() <= 0.05
@@ -95,7 +95,7 @@ def test_a_target_only_the_group_touched_is_judged_by_the_members_own_activity()
     # their own activity is that moment, so the moment is no evidence
     g_new = _graph(users, items, 10 * DAY + gen.integers(0, 300, 96))
     p_new = group_timing_pvalues(g_new, [(crowd, np.arange(8))], rng=np.random.default_rng(0))
-    assert p_active[0] < 1e-6 and p_new[0] == 1.0
+    assert p_active[0] < 2e-3 and p_new[0] == 1.0
 
 
 # ------------------------------------------------------------------ audiences
@@ -117,12 +117,12 @@ def test_a_fan_club_is_an_audience_not_a_farm(owners_known):
     fans = np.flatnonzero(g.user_ids < 40)
     groups = [(fans, evidence_targets(g, fans))]
     timing = group_timing_pvalues(g, groups, rng=np.random.default_rng(0))
-    assert timing[0] < 1e-6  # fans really are faster than strangers ...
+    assert timing[0] < 2e-3  # fans really are faster than strangers (p at its floor) ...
     decision = decide_groups(g, groups, rng=np.random.default_rng(0))
     assert decision.audience.tolist() == [True]  # ... but they follow the cascade
     assert decision.flagged.tolist() == [False]
-    members, others = group_opening_shares(g, groups)
-    assert members[0] > 0.9 and others[0] > 0.5
+    members, others, held = group_opening_shares(g, groups)
+    assert members[0] > 0.9 and others[0] > 0.5 and held[0] == 1.0
 
 
 def test_an_opening_crowd_is_an_audience_whatever_the_owners():
@@ -204,25 +204,37 @@ def test_tested_detectors_keep_every_tested_group_with_its_outcome(session_farm)
     assert sum(grp.stats["significant"] for grp in tested) == len(result.groups)
 
 
-def _tested_result(graph, pvalues, name):
-    groups = [
-        SuspiciousGroup([2 * k, 2 * k + 1], [0], 1.0, {"p_value": p, "significant": p < 0.05})
-        for k, p in enumerate(pvalues)
-    ]
+def _tested_result(graph, groups, name):
+    tested = tuple(SuspiciousGroup(users, targets, 1.0, {"significant": True})
+                   for users, targets in groups)  # fmt: skip
     return make_result(name, graph, np.zeros(graph.n_users), [], params={},
-                       started=time.perf_counter(), evidence={"tested_groups": tuple(groups)})
+                       started=time.perf_counter(), evidence={"tested_groups": tested})
 
 
 def test_the_ensemble_decides_once_across_all_tested_groups():
-    g = InteractionGraph.from_events(np.arange(10), np.zeros(10, int))
-    a = _tested_result(g, [0.01, 0.9, 0.9, 0.9], "a")
-    b = _tested_result(g, [0.03], "b")
-    # each alone would flag its first group at 5% (0.01 <= 0.05/4, 0.03 <= 0.05); pooled,
-    # five groups leave 0.03 above its step-up bar 2 * 0.05 / 5
-    decided = _decided_groups([a, b], np.array([True, True]), 0.05)
-    assert [(k, grp.users.tolist()) for k, grp in decided] == [(0, [0, 1])]
-    # a component that does not decide adds nothing
-    assert _decided_groups([a, b], np.array([False, True]), 0.05)[0][0] == 1
+    gen = np.random.default_rng(8)
+    u, p, t, posted = _posts_world(gen)
+    bots = np.repeat(np.arange(30), 10)
+    farm_posts = np.concatenate([gen.choice(20, 10, replace=False) for _ in range(30)])
+    slot = posted[farm_posts] + 5 * DAY + gen.integers(0, 3600, 300)
+    g = _graph(np.r_[u, bots], np.r_[p, farm_posts], np.r_[t, slot])
+    farm = np.flatnonzero(g.user_ids < 30)
+    organic = [gen.choice(np.flatnonzero(g.user_ids >= 1000), 20, replace=False)
+               for _ in range(8)]  # fmt: skip
+    # detector a found the farm twice (two borders), detector b organic users on its targets
+    a = _tested_result(g, [(farm, np.arange(20)), (farm[:25], np.arange(20))], "a")
+    b = _tested_result(g, [(users, np.arange(20)) for users in organic], "b")
+    clusters = _pooled_clusters(g, [a, b], np.array([True, True]), 0.5)
+    assert len(clusters) == 1 + len(organic)  # the farm's two borders are one hypothesis
+    decided = _decide_clusters(g, clusters, 0.05, np.random.default_rng(0))
+    # the organic groups are timed without the farm's events, found by another detector
+    assert [c["users"].tolist() for c in decided] == [farm.tolist()]
+    assert decided[0]["components"] == [0]
+    # without times, a cluster stands when a component decided it
+    static = InteractionGraph.from_events(np.arange(10), np.zeros(10, int))
+    c = _tested_result(static, [(np.array([0, 1]), np.array([0]))], "c")
+    pooled = _pooled_clusters(static, [c], np.array([True]), 0.5)
+    assert len(_decide_clusters(static, pooled, 0.05, np.random.default_rng(0))) == 1
 
 
 def test_the_ensemble_flags_the_session_farm_at_its_rate(session_farm):

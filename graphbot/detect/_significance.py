@@ -10,15 +10,18 @@ way, so that a flag means the same thing whichever detector raised it:
    one, must reject too (the larger p-value counts).
 2. **No audience.** A group can be significant and still organic: fans with
    notifications on like each new post of their account faster than
-   strangers. An audience follows its targets' cascade: on targets whose
-   other users mostly act in their *opening* (within a day of the first event
-   by anyone else), it acts there too (at least half of its events, and about
-   as often as the other users). Owners do not enter: fans of several
-   creators, who also join giveaways and like viral posts, follow many
-   accounts' cascades at once (in the world family such crowds span 9 to 20
-   owners). Targets without a cascade (films rated over months, accounts
-   followed over years) have no audience. The opening is judged on the
-   targets the detector reported: what the group is about. A farm acts
+   strangers. An audience follows its targets' cascade: most of its events
+   are on targets that cascade (their other users mostly act in the target's
+   *opening*, within a day of the first event by anyone else), and there it
+   acts in the opening too (at least half of its events, and about as often
+   as the other users). Fans also follow their account, at any time; those
+   follows are not on a cascading target and do not count either way.
+   Owners do not enter: fans of several creators, who also join giveaways
+   and like viral posts, follow many accounts' cascades at once (in the world
+   family such crowds span 9 to 20 owners). Targets without a cascade (films
+   rated over months, accounts followed over years) have no audience. The
+   opening is judged on the targets the detector reported (what the group is
+   about), or on all it shares when those do not cascade. A farm acts
    when its order is delivered and serves many customers. Audiences get
    p-value 1. (A farm that likes its customers' new posts within hours of
    posting acts like an audience and is not flagged: that blind spot is the
@@ -56,10 +59,14 @@ __all__ = [
     "benjamini_hochberg",
 ]  # fmt: skip
 
+#: a target is evidence about a group when its members are at least this share of its actors
+EVIDENCE_SHARE = 0.05
 #: an audience acts in its targets' opening at least this often, as their other users do ...
 AUDIENCE_OPENING = 0.5
-#: ... and at least this share as often as the targets' other users do
+#: ... and at least this share as often as the targets' other users do ...
 AUDIENCE_RELATIVE = 0.8
+#: ... on targets that cascade, which hold at least this share of its events
+AUDIENCE_HELD = 0.5
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,7 @@ def decide_groups(
     opening: float = DAY,
     n_null: int = 200,
     rng: np.random.Generator | None = None,
+    ignore_mutual: bool = True,
 ) -> GroupDecision:
     """Which ``(users, targets)`` groups to flag at false discovery rate ``fdr``.
 
@@ -110,11 +118,20 @@ def decide_groups(
         flagged = np.ones(n, dtype=bool) if own is None else benjamini_hochberg(own, fdr)
         p = np.full(n, np.nan) if own is None else own
         return GroupDecision(p, np.full(n, np.nan), np.zeros(n, dtype=bool), flagged)
-    members, others = group_opening_shares(graph, groups, opening=opening)
-    cascade = others >= AUDIENCE_OPENING  # NaN (no other users) is no cascade
-    in_opening = cascade & (members >= AUDIENCE_OPENING) & (members >= AUDIENCE_RELATIVE * others)
-    audience = in_opening
     timed = [(users, evidence_targets(graph, users)) for users, _ in groups]
+    shares = dict(opening=opening, cascade=AUDIENCE_OPENING, ignore_mutual=ignore_mutual)
+    members, others, held = group_opening_shares(graph, groups, **shares)
+    # a group whose reported targets say nothing (a community reporting only
+    # targets most members share) is judged on everything its members share
+    blind = np.isnan(held)
+    if blind.any():
+        wide = group_opening_shares(graph, [timed[k] for k in np.flatnonzero(blind)], **shares)
+        members[blind], others[blind], held[blind] = wide
+    audience = (
+        (held >= AUDIENCE_HELD)  # most of its events are on targets that cascade ...
+        & (members >= AUDIENCE_OPENING)  # ... and there it follows the cascade
+        & (members >= AUDIENCE_RELATIVE * others)
+    )
     generator = rng if rng is not None else np.random.default_rng()
 
     def pvalues(exclude: np.ndarray | None, which: np.ndarray) -> np.ndarray:
@@ -124,8 +141,10 @@ def decide_groups(
             if exclude is not None:
                 others = exclude.copy()
                 others[groups[k][0]] = False
-            out[k] = group_timing_pvalues(graph, [timed[k]], n_null=n_null, rng=generator,
-                                          exclude=others)[0]  # fmt: skip
+            out[k] = group_timing_pvalues(
+                graph, [timed[k]], n_null=n_null, rng=generator, exclude=others,
+                ignore_mutual=ignore_mutual,
+            )[0]
         if own is not None:
             out = np.maximum(out, own)
         return np.where(audience, 1.0, out)
@@ -137,7 +156,8 @@ def decide_groups(
         for k in np.flatnonzero(first):
             flagged_users[groups[k][0]] = True
         p = pvalues(flagged_users, ~audience)
-    return GroupDecision(p, members, audience, benjamini_hochberg(p, fdr))
+    # p = 1 passes a step-up bar of fdr = 1: audiences are never flagged all the same
+    return GroupDecision(p, members, audience, benjamini_hochberg(p, fdr) & ~audience)
 
 
 def significant_groups(
@@ -147,6 +167,7 @@ def significant_groups(
     fdr: float,
     rng: np.random.Generator,
     own_pvalues: Sequence[float] | None = None,
+    ignore_mutual: bool = True,
 ) -> tuple[np.ndarray, list[SuspiciousGroup], tuple[SuspiciousGroup, ...]]:
     """A tested detector's decision: its groups that :func:`decide_groups` flags.
 
@@ -158,20 +179,29 @@ def significant_groups(
     """
     decision = decide_groups(
         graph, [(g.users, g.targets) for g in groups], fdr=fdr, own_pvalues=own_pvalues,
-        rng=rng,
+        rng=rng, ignore_mutual=ignore_mutual,
     )  # fmt: skip
+    own = {} if own_pvalues is None else {"own_p_value": own_pvalues}
     tested = tuple(
-        SuspiciousGroup(g.users, g.targets, g.score, {**g.stats, **decision.stats(k)})
+        SuspiciousGroup(g.users, g.targets, g.score,
+                        {**g.stats, **decision.stats(k), **{k_: v[k] for k_, v in own.items()}})
         for k, g in enumerate(groups)
-    )
+    )  # fmt: skip
     kept = [g for g, flag in zip(tested, decision.flagged) if flag]
     return decision.flagged, kept, tested
 
 
 def evidence_targets(graph: InteractionGraph, users: np.ndarray) -> np.ndarray:
-    """Targets at least two of ``users`` acted on: where their timing can be compared."""
+    """Targets where the timing of ``users`` can say something: two of them, and not a drop.
+
+    At least two of the users acted on the target, and they are at least
+    ``EVIDENCE_SHARE`` of its actors: a viral post that two members of a group
+    of fifty liked among thousands is no evidence either way, and costs most of
+    the test. Member counts per target are what the null keeps fixed, so the
+    choice does not bias it.
+    """
     counts = np.bincount(graph.csr[np.asarray(users)].indices, minlength=graph.n_targets)
-    return np.flatnonzero(counts >= 2)
+    return np.flatnonzero((counts >= 2) & (counts >= EVIDENCE_SHARE * graph.target_degrees()))
 
 
 def benjamini_hochberg(pvalues: Sequence[float] | np.ndarray, fdr: float) -> np.ndarray:

@@ -43,13 +43,15 @@ The ensemble's own decision (its groups) comes from its *tested* components
 (``get_detector(name).tested``: CopyCatch, SynchroTrap, BurstLink and the
 co-action communities), and it is one decision, not a union of theirs: every
 group each of them tested (``evidence["tested_groups"]``, significant or not)
-enters one Benjamini-Hochberg procedure at false discovery rate ``fdr``, with
-its p-value against the graph's own timing (times re-dealt within each
-target; audiences get 1; see :mod:`graphbot.detect._significance`). The flag
-promises: among the groups flagged, the expected share that are chance is at
-most ``fdr`` -- across all groups of all detectors, however many detectors
-run. The flagged groups are merged when their users overlap (Jaccard >=
-``merge_jaccard``). Ranking components (Fraudar, fBox, HoloScope,
+is pooled, groups whose users overlap (Jaccard >= ``merge_jaccard``) are
+merged -- a farm four detectors found is one hypothesis -- and the merged
+groups go through one decision at false discovery rate ``fdr``: timing
+against the graph's own null (both passes, across all detectors: organic
+users on a farm's targets are timed without the farm's events, whichever
+detector found it), audiences left out, Benjamini-Hochberg (see
+:mod:`graphbot.detect._significance`). The flag promises: among the groups
+flagged, the expected share that are chance is at most ``fdr`` -- however many
+detectors run. Ranking components (Fraudar, fBox, HoloScope,
 degree) always return their top users, farm or not -- Fraudar's block holds
 378 of MovieLens's 943 users with no farm planted -- so they add weight to the
 scores but never flag anybody. ``min_vote`` (default 0: off) further asks the
@@ -88,7 +90,7 @@ from ._registry import (
     make_result,
     register_detector,
 )
-from ._significance import benjamini_hochberg
+from ._significance import decide_groups
 
 __all__ = [
     "ensemble", "DEFAULT_DETECTORS", "COMBINATIONS", "combine_scores", "combine_pvalues",
@@ -302,9 +304,10 @@ def ensemble(
     deciders = np.array([get_detector(n).tested for n in names])
     if not deciders.any():
         deciders[:] = True
-    decided = _merged_groups(
-        graph, results, weights / weights.sum(), min_vote, merge_jaccard,
-        _decided_groups(results, deciders, fdr),
+    clusters = _pooled_clusters(graph, results, deciders, merge_jaccard)
+    decided = _voted(
+        graph, results, weights / weights.sum(), min_vote,
+        _decide_clusters(graph, clusters, fdr, generator),
     )  # fmt: skip
     flagged = np.zeros(graph.n_users, dtype=bool)
     for users, _, _ in decided:
@@ -400,52 +403,30 @@ def _check_params(
     return dict(params)
 
 
-def _decided_groups(
-    results: list[DetectionResult], deciders: np.ndarray, fdr: float
-) -> list[tuple[int, SuspiciousGroup]]:
-    """``(component, group)`` of every group the one Benjamini-Hochberg decision flags.
+def _pooled_clusters(
+    graph: InteractionGraph,
+    results: list[DetectionResult],
+    deciders: np.ndarray,
+    merge_jaccard: float,
+) -> list[dict[str, Any]]:
+    """Every group the deciding components tested, merged when their users overlap.
 
-    The pool holds every group each deciding component tested. A component
-    without tested groups (one that does not test, when no tested component
-    runs, or a graph without times) contributes its own groups as decided.
+    A farm four detectors found is one hypothesis, not four (four would loosen
+    the step-up bar for everything else). A component without tested groups
+    (one that does not test, when no tested component runs) contributes its
+    own groups, as decided.
     """
-    pool, pvalues, fixed = [], [], []
+    pool = []
     for k, result in enumerate(results):
         if not deciders[k]:
             continue
         tested = result.evidence.get("tested_groups") if result.evidence else None
         for group in tested if tested is not None else result.groups:
-            p = group.stats.get("p_value", np.nan) if tested is not None else np.nan
-            if group.n_users == 0:
-                continue
-            if np.isnan(p):  # nothing to time: the component's own decision stands
-                if tested is None or group.stats.get("significant", False):
-                    fixed.append((k, group))
-                continue
-            pool.append((k, group))
-            pvalues.append(p)
-    reject = benjamini_hochberg(pvalues, fdr)
-    return fixed + [item for item, r in zip(pool, reject) if r]
-
-
-def _merged_groups(
-    graph: InteractionGraph,
-    results: list[DetectionResult],
-    weights: np.ndarray,
-    min_vote: float,
-    merge_jaccard: float,
-    found: list[tuple[int, SuspiciousGroup]],
-) -> list[tuple[np.ndarray, np.ndarray, str]]:
-    """Merge overlapping decided groups; keep users backed by >= min_vote.
-
-    Returns ``(users, targets, backing detectors)`` per merged group. The
-    backing weight of a user counts every detector (deciding or not) that put
-    it in a group, provided that detector also flags one of the merged group.
-    """
-    flagged = np.zeros((len(results), graph.n_users), dtype=bool)
-    for k, r in enumerate(results):
-        flagged[k, r.flagged()] = True
-    parent = list(range(len(found)))
+            if group.n_users:
+                decided = tested is None or bool(group.stats.get("significant", False))
+                pool.append((k, group, decided))
+    sets = [set(g.users.tolist()) for _, g, _ in pool]
+    parent = list(range(len(pool)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -453,29 +434,72 @@ def _merged_groups(
             i = parent[i]
         return i
 
-    sets = [set(g.users.tolist()) for _, g in found]
-    for i in range(len(found)):
-        for j in range(i + 1, len(found)):
+    for i in range(len(pool)):
+        for j in range(i + 1, len(pool)):
             union = len(sets[i] | sets[j])
             if union and len(sets[i] & sets[j]) / union >= merge_jaccard:
                 parent[root(i)] = root(j)
     clusters: dict[int, list[int]] = {}
-    for i in range(len(found)):
+    for i in range(len(pool)):
         clusters.setdefault(root(i), []).append(i)
-    decided = []
-    for members in clusters.values():
+    return [_cluster(graph, [pool[i] for i in members]) for members in clusters.values()]
+
+
+def _cluster(graph: InteractionGraph, parts: list[tuple[int, SuspiciousGroup, bool]]):
+    users = np.unique(np.concatenate([g.users for _, g, _ in parts]))
+    targets = np.unique(np.concatenate([g.targets for _, g, _ in parts]))
+    own = [float(g.stats.get("own_p_value", 0.0)) for _, g, _ in parts]
+    return {
+        "users": users, "targets": targets, "components": sorted({k for k, _, _ in parts}),
+        "own_p_value": min(own), "decided_alone": any(d for _, _, d in parts),
+    }  # fmt: skip
+
+
+def _decide_clusters(
+    graph: InteractionGraph, clusters: list[dict[str, Any]], fdr: float, generator
+) -> list[dict[str, Any]]:
+    """The clusters one decision flags: both passes of :func:`decide_groups` over all of them.
+
+    Without times there is nothing to time: a cluster stands when one of its
+    components decided it.
+    """
+    if not graph.has_times:
+        return [c for c in clusters if c["decided_alone"]]
+    decision = decide_groups(
+        graph, [(c["users"], c["targets"]) for c in clusters], fdr=fdr,
+        own_pvalues=[c["own_p_value"] for c in clusters], rng=generator,
+    )  # fmt: skip
+    return [c for c, flag in zip(clusters, decision.flagged) if flag]
+
+
+def _voted(
+    graph: InteractionGraph,
+    results: list[DetectionResult],
+    weights: np.ndarray,
+    min_vote: float,
+    decided: list[dict[str, Any]],
+) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    """Users of the decided clusters backed by at least ``min_vote`` of the weight.
+
+    A user's backing counts every detector (deciding or not) that flags it,
+    and the cluster's own components. Returns ``(users, targets, detectors)``.
+    """
+    flagged = np.zeros((len(results), graph.n_users), dtype=bool)
+    for k, r in enumerate(results):
+        flagged[k, r.flagged()] = True
+    out = []
+    for cluster in decided:
         in_u = np.zeros(graph.n_users, dtype=bool)
-        in_t = np.zeros(graph.n_targets, dtype=bool)
-        for i in members:
-            in_u[found[i][1].users] = True
-            in_t[found[i][1].targets] = True
-        backers = np.flatnonzero((flagged & in_u).any(axis=1))
-        votes = weights[backers] @ flagged[backers]
+        in_u[cluster["users"]] = True
+        backing = flagged.copy()
+        backing[cluster["components"]] |= in_u
+        backers = np.flatnonzero((backing & in_u).any(axis=1))
+        votes = weights[backers] @ backing[backers]
         users = np.flatnonzero(in_u & (votes >= min_vote - 1e-12))
         if len(users):
             names = ",".join(sorted({results[k].method for k in backers}))
-            decided.append((users, np.flatnonzero(in_t), names))
-    return decided
+            out.append((users, cluster["targets"], names))
+    return out
 
 
 Ensemble = ensemble.estimator  # type: ignore[attr-defined]

@@ -15,9 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from ..._segments import segment_order, sorted_unique
+from ..._segments import segment_order
 from ...graph import InteractionGraph, kind_code
 
 __all__ = ["LockstepEvents", "lockstep_events", "kinds_tuple"]
@@ -66,7 +65,7 @@ def lockstep_events(
     owner_codes, n_owners = graph.owner_codes()
     n_dropped = 0
     if ignore_mutual and graph.target_owners is not None:
-        mutual = _mutual_events(graph) & keep
+        mutual = graph.mutual_events() & keep
         n_dropped = int(mutual.sum())
         keep &= ~mutual
     users = graph.users[keep].astype(np.int64)
@@ -111,19 +110,3 @@ def lockstep_events(
         times,
         n_dropped,
     )
-
-
-def _mutual_events(graph: InteractionGraph) -> np.ndarray:
-    """Events of u on a target owned by user v where v also acted on a target owned by u."""
-    owner_user = pd.Index(graph.user_ids).get_indexer(pd.Index(graph.target_owners))
-    ev_owner = owner_user[graph.targets].astype(np.int64)
-    has = ev_owner >= 0
-    n = np.int64(graph.n_users)
-    u = graph.users.astype(np.int64)
-    forward = sorted_unique(u[has] * n + ev_owner[has])
-    backward = ev_owner[has] * n + u[has]
-    pos = np.minimum(np.searchsorted(forward, backward), max(len(forward) - 1, 0))
-    mutual = np.zeros(graph.n_events, dtype=bool)
-    if len(forward):
-        mutual[has] = (forward[pos] == backward) & (ev_owner[has] != u[has])
-    return mutual

@@ -201,7 +201,10 @@ def burstlink(
     share = len(members) / max(ev.n_events, 1)  # of all events, inside candidate bursts
     bar.update(1)
     groups_found = _linked_groups(ev, b_id, members, hits, share, len(b_target), params)
-    groups_found += _session_groups(ev, b_target, b_lo, b_id, members, width, params["min_users"])
+    groups_found += _new_crowds(
+        _session_groups(ev, b_target, b_lo, b_id, members, width, params["min_users"]),
+        groups_found,
+    )
     bar.update(1)
     bar.close()
     scores = hits.astype(np.float64)
@@ -215,6 +218,7 @@ def burstlink(
         candidates.append(SuspiciousGroup(users, targets, score, stats))
     _, groups, tested = significant_groups(
         graph, candidates, fdr=params["fdr"], rng=generator,
+        ignore_mutual=params["ignore_mutual"],
         own_pvalues=[g.stats["p_linkers"] for g in candidates],
     )  # fmt: skip
     for group in groups:
@@ -422,6 +426,14 @@ def _session_groups(ev, b_target, b_lo, b_id, members, width, min_users):
         users = np.flatnonzero(in_crowd & (u_label == comp))
         found.append((users, np.flatnonzero(b_label == comp), len(users), 0.0))
     return found
+
+
+def _new_crowds(crowds, linked):
+    """Session crowds not already mostly inside a linked group (one farm, one hypothesis)."""
+    if not linked:
+        return crowds
+    taken = np.unique(np.concatenate([users for users, *_ in linked]))
+    return [c for c in crowds if np.isin(c[0], taken).mean() < 0.5]
 
 
 def _hits_needed(degree: np.ndarray, q: float, p_user: float) -> np.ndarray:

@@ -66,6 +66,7 @@ __all__ = ["copycatch"]
 
 HOUR = 3600
 _MAX_SEED_BURSTS = 50
+_OPENING = 24 * HOUR  # a post's opening: its first day
 
 
 @register_detector(
@@ -203,7 +204,8 @@ def copycatch(
         surprise = float(len(users) * np.median(frac) * m)
         candidates.append((SuspiciousGroup(users, targets, surprise, stats), hits / m))
     flagged, groups, tested = significant_groups(
-        graph, [g for g, _ in candidates], fdr=params["fdr"], rng=generator
+        graph, [g for g, _ in candidates], fdr=params["fdr"], rng=generator,
+        ignore_mutual=params["ignore_mutual"],
     )
     for (group, fraction), flag in zip(candidates, flagged):
         if flag:  # members rank above everybody else
@@ -292,6 +294,12 @@ def _seed_pairs(
     # binge, an on-boarding list); sharing a crowd of users they are a farm
     # acting in one session, which no single user's binge explains.
     useful &= (np.abs(centre[t1] - centre[t2]) > 2 * half) | (shared >= min_users)
+    # Two bursts that both open posts liked by many others are the posts'
+    # audiences (fans who like each new post first), not a seed: they would
+    # spend the seed budget. A burst that is nearly all of its target's activity
+    # is no audience of anything and stays.
+    opens = _opening_bursts(ev, centre) & (size < 0.9 * ev.target_degree)
+    useful &= ~(opens[t1] & opens[t2])
     t1, t2, surprise = t1[useful], t2[useful], surprise[useful]
     # A user in h bursts links h(h-1)/2 burst pairs by himself (a binge session
     # does); weighting each shared user by 1/(h-1) keeps such users from
@@ -307,6 +315,15 @@ def _seed_pairs(
     _, first = np.unique(both.ravel(), return_index=True)
     good = both.ravel()[np.sort(first)][: 4 * max_seeds]
     return [(int(t1[i]), int(t2[i])) for i in good], centre
+
+
+def _opening_bursts(ev: LockstepEvents, centre: np.ndarray) -> np.ndarray:
+    """Targets whose densest burst is centred within a day of their first event."""
+    has = ev.t_ptr[1:] > ev.t_ptr[:-1]
+    if not len(ev.t_time):
+        return has
+    first = ev.t_time[np.minimum(ev.t_ptr[:-1], len(ev.t_time) - 1)]
+    return has & (centre - first <= _OPENING)
 
 
 def _search(ev, seeds, centre, half, params, progress):

@@ -193,7 +193,9 @@ def synchrotrap(
     link = (jaccard >= sim_threshold) & (p_chance <= alpha)
     campaigns = _campaigns(graph, ev, keep, u[link], v[link], jaccard[link], window,
                            min_cluster_size)  # fmt: skip
-    _, groups, tested = significant_groups(graph, campaigns, fdr=fdr, rng=generator)
+    _, groups, tested = significant_groups(
+        graph, campaigns, fdr=fdr, rng=generator, ignore_mutual=ignore_mutual
+    )
     for group in groups:
         scores[group.users] += 1.0
     params = {
@@ -249,6 +251,8 @@ def _constraint_events(
 
 def _organic_degree(ev: LockstepEvents, window: float) -> np.ndarray:
     """Events per target, less its densest burst unless the burst is its opening."""
+    if len(ev.t_time) == 0:
+        return ev.target_degree
     half = int(np.ceil(window / 2))
     everyone = np.ones(ev.n_users, dtype=np.bool_)
     size, centre = best_windows(ev.t_ptr, ev.t_user, ev.t_time, everyone, half)
