@@ -22,14 +22,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import GraphbotWarning, InputTypeError, InvalidInputError, InvalidParameterError
+from ._kinds import KIND_CODES, KINDS, kind_code
+from .errors import GraphbotWarning, InputTypeError, InvalidInputError
 
 __all__ = ["KINDS", "TIME_COLUMNS", "CREATED_COLUMNS", "kind_code", "time_column"]
 
 
-#: Event kinds and their int8 codes (the position in this tuple).
-KINDS: tuple[str, ...] = ("interaction", "follow", "like", "comment", "review", "rate", "edit")
-_KIND_CODES = {name: code for code, name in enumerate(KINDS)}
 
 #: The usual names of an events' time column, recognised when ``time=`` names none.
 TIME_COLUMNS: tuple[str, ...] = ("time", "timestamp", "ts", "created_at")
@@ -38,22 +36,6 @@ CREATED_COLUMNS: tuple[str, ...] = ("created", "created_at")
 
 #: A column choice: a name (must exist), candidate names (at most one present) or None (ignore).
 ColumnChoice = str | Sequence[str] | None
-
-
-def kind_code(kind: str) -> int:
-    """Return the int8 code of an event kind name.
-
-    Examples
-    --------
-    >>> kind_code("like")
-    2
-    """
-    try:
-        return _KIND_CODES[kind]
-    except (KeyError, TypeError):
-        raise InvalidParameterError(
-            f"unknown event kind {kind!r}; expected one of {KINDS}"
-        ) from None
 
 
 class BadColumn(InvalidInputError):
@@ -158,7 +140,7 @@ def parse_kinds(values: Any, n: int, column: str) -> np.ndarray:
     if isinstance(values, str):
         return np.full(n, kind_code(values), dtype=np.int8)
     series = pd.Series(values, copy=False).astype("object")
-    codes = series.map(_KIND_CODES)
+    codes = series.map(KIND_CODES)
     bad = codes.isna().to_numpy()
     if bad.any():
         row = int(np.flatnonzero(bad)[0])

@@ -20,8 +20,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from . import _columns, _export
-from ._parsing import KINDS, kind_code
+from ._kinds import KINDS, kind_code
 from .errors import InputTypeError, InvalidInputError, InvalidParameterError
 
 __all__ = ["KINDS", "InteractionGraph", "check_graph", "kind_code"]
@@ -148,43 +147,61 @@ class InteractionGraph:
     @classmethod
     def from_events(cls, users: Any, targets: Any, **kwargs: Any) -> InteractionGraph:
         """Build from parallel sequences of external ids; see :func:`graphbot.io.from_events`."""
+        from . import _columns  # pandas loads when data is read
+
         return cls(**_columns.event_columns(users, targets, **kwargs))
 
     @classmethod
     def from_frame(cls, frame: Any, **kwargs: Any) -> InteractionGraph:
         """Build from a pandas DataFrame; see :func:`graphbot.io.from_frame`."""
+        from . import _columns  # pandas loads when data is read
+
         return cls(**_columns.frame_columns(frame, **kwargs))
 
     @classmethod
     def from_csv(cls, path: Any, **kwargs: Any) -> InteractionGraph:
         """Read a CSV file of events; see :func:`graphbot.io.read_events`."""
+        from . import _columns  # pandas loads when data is read
+
         return cls(**_columns.file_columns(path, format="csv", **kwargs))
 
     @classmethod
     def from_parquet(cls, path: Any, **kwargs: Any) -> InteractionGraph:
         """Read a Parquet file of events; see :func:`graphbot.io.read_events`."""
+        from . import _columns  # pandas loads when data is read
+
         return cls(**_columns.file_columns(path, format="parquet", **kwargs))
 
     @classmethod
     def from_networkx(cls, graph: Any, **kwargs: Any) -> InteractionGraph:
         """Convert a networkx graph; see :func:`graphbot.io.from_networkx`."""
+        from . import _columns  # pandas loads when data is read
+
         return cls(**_columns.networkx_columns(graph, **kwargs))
 
     @classmethod
     def from_igraph(cls, graph: Any, **kwargs: Any) -> InteractionGraph:
         """Convert an igraph graph; see :func:`graphbot.io.from_igraph`."""
+        from . import _columns  # pandas loads when data is read
+
         return cls(**_columns.igraph_columns(graph, **kwargs))
 
     def to_networkx(self, **kwargs: Any) -> Any:
         """Export to networkx; see :func:`graphbot.io.to_networkx`."""
+        from . import _export
+
         return _export.to_networkx(self, **kwargs)
 
     def to_igraph(self, **kwargs: Any) -> Any:
         """Export to igraph; see :func:`graphbot.io.to_igraph`."""
+        from . import _export
+
         return _export.to_igraph(self, **kwargs)
 
     def to_frame(self) -> Any:
         """All events as a pandas DataFrame with external ids; see :func:`graphbot.io.to_frame`."""
+        from . import _export
+
         return _export.to_frame(self)
 
     # ------------------------------------------------------------------ sizes

@@ -145,3 +145,15 @@ def test_architecture_page_matches_the_tree():
     }
     assert on_disk - listed == set(), "modules missing from docs/architecture.md"
     assert listed - on_disk == set(), "docs/architecture.md lists modules that do not exist"
+
+
+def test_import_graphbot_stays_light():
+    import subprocess
+    import sys
+
+    heavy = ("pandas", "matplotlib", "igraph", "sklearn", "pyspark")
+    loaded = "{m.split('.')[0] for m in sys.modules}"
+    code = f"import sys, graphbot; print(sorted({loaded} & set({heavy!r})))"
+    done = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    assert done.stdout.strip() == "[]", done.stdout
